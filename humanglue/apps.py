@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HumanglueConfig(AppConfig):
+    name = "humanglue"
+    verbose_name = "HumanGlue"

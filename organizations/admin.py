@@ -1,0 +1,88 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .forms import UserAddForm, UserEditForm
+from .models import Organization, Team, TeamMember, User, UserRoleGrant
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "subscription_tier", "subscription_status", "max_users", "is_active", "created_at"]
+    list_filter = ["subscription_tier", "subscription_status", "is_active"]
+    search_fields = ["name", "slug", "industry"]
+    raw_id_fields = ["primary_contact"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    raw_id_fields = ["user"]
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "parent_team", "is_active", "created_at"]
+    list_filter = ["is_active", "organization"]
+    search_fields = ["name", "organization__name"]
+    raw_id_fields = ["organization", "parent_team"]
+    list_select_related = ["organization", "parent_team"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [TeamMemberInline]
+
+
+class UserRoleGrantInline(admin.TabularInline):
+    model = UserRoleGrant
+    fk_name = "user"
+    extra = 0
+    raw_id_fields = ["organization", "granted_by"]
+    readonly_fields = ["granted_at", "created_at"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, re-shaped for e-mail login and the contract's columns."""
+
+    form = UserEditForm
+    add_form = UserAddForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "organization", "role", "status", "is_staff", "last_login"]
+    list_filter = ["role", "status", "is_staff", "is_superuser", "organization"]
+    search_fields = ["email", "full_name", "company_name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    readonly_fields = ["is_active", "last_login", "created_at", "updated_at"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("full_name", "avatar_url", "phone", "company_name", "job_title", "department",
+                                   "timezone", "language", "onboarding_completed", "preferences", "metadata")}),
+        (_("Organization"), {"fields": ("organization", "role")}),
+        (_("Access"), {"fields": ("status", "is_active", "email_verified", "is_staff", "is_superuser", "groups",
+                                  "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "created_at", "updated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    inlines = [UserRoleGrantInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "joined_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "team__name"]
+    raw_id_fields = ["user", "team"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(UserRoleGrant)
+class UserRoleGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organization", "granted_at", "expires_at"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__email", "organization__name"]
+    raw_id_fields = ["user", "organization", "granted_by"]
+    list_select_related = ["user", "organization"]
+    readonly_fields = ["granted_at", "created_at"]

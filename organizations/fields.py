@@ -1,0 +1,40 @@
+"""The shared field for the contract's PostgreSQL enum types.
+
+``EnumField(enum_type="user_role", choices=UserRole.choices)`` stores into the real ``user_role``
+type (created by ``organizations/sql/0001_enums.sql``); Python code uses the TextChoices class.
+Values are sent as untyped literals, which PostgreSQL coerces to the enum; the cast placeholder
+covers inserts and updates where the literal would otherwise be typed text (arrays).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class EnumField(models.CharField):
+    description = "PostgreSQL enum"
+
+    def __init__(self, *args: Any, enum_type: str, **kwargs: Any) -> None:
+        self.enum_type = enum_type
+        kwargs.setdefault("max_length", None)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["enum_type"] = self.enum_type
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    def db_type(self, connection: Any) -> str:
+        return self.enum_type
+
+    def rel_db_type(self, connection: Any) -> str:
+        return self.enum_type
+
+    def cast_db_type(self, connection: Any) -> str:
+        return self.enum_type
+
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
+        return f"%s::{self.enum_type}"

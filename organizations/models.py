@@ -1,0 +1,345 @@
+"""Tenants, users, teams and role grants (spec 10 §3).
+
+Every table has a UUID key and timestamps with database defaults, so rows that SQL functions and
+triggers insert are valid without Django. ON DELETE actions live in the database (see
+``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import EmailValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower, Now
+
+from .columns import created_at, json_object, updated_at, uuid_pk
+from .enums import UserRole
+from .fields import EnumField
+
+# The ON DELETE action the database performs for every FK of this app (spec 10 §3), as
+# "<model>.<field>": action. Migrations apply them with humanglue.migration_ops.SetOnDelete and a
+# test compares them with the live catalog.
+DB_ON_DELETE = {
+    "organization.primary_contact": "SET NULL",
+    "user.organization": "SET NULL",
+    "team.organization": "CASCADE",
+    "team.parent_team": "SET NULL",
+    "teammember.team": "CASCADE",
+    "teammember.user": "CASCADE",
+    "userrolegrant.user": "CASCADE",
+    "userrolegrant.organization": "CASCADE",
+    "userrolegrant.granted_by": "SET NULL",
+}
+
+
+class Organization(models.Model):
+    class CompanySize(models.TextChoices):
+        S1_10 = "1-10"
+        S11_50 = "11-50"
+        S51_200 = "51-200"
+        S201_500 = "201-500"
+        S501_1000 = "501-1000"
+        S1000_PLUS = "1000+"
+
+    class SubscriptionTier(models.TextChoices):
+        FREE = "free"
+        STARTER = "starter"
+        GROWTH = "growth"
+        PROFESSIONAL = "professional"
+        ENTERPRISE = "enterprise"
+
+    class SubscriptionStatus(models.TextChoices):
+        ACTIVE = "active"
+        TRIALING = "trialing"
+        PAST_DUE = "past_due"
+        CANCELED = "canceled"
+        PAUSED = "paused"
+
+    id = uuid_pk()
+    name = models.TextField()
+    slug = models.TextField(unique=True)
+    logo_url = models.TextField(null=True, blank=True)
+    website = models.TextField(null=True, blank=True)
+    industry = models.TextField(null=True, blank=True)
+    company_size = models.TextField(choices=CompanySize.choices, null=True, blank=True)
+    subscription_tier = models.TextField(
+        choices=SubscriptionTier.choices, default=SubscriptionTier.FREE, db_default="free"
+    )
+    subscription_status = models.TextField(
+        choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE, db_default="active"
+    )
+    subscription_expires_at = models.DateTimeField(null=True, blank=True)
+    max_users = models.IntegerField(default=5, db_default=5, validators=[MinValueValidator(-1)])
+    max_teams = models.IntegerField(default=1, db_default=1, validators=[MinValueValidator(-1)])
+    settings = json_object()
+    metadata = json_object()
+    primary_contact = models.ForeignKey(
+        "organizations.User", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(default=True, db_default=True)
+    created_at = created_at()
+    updated_at = updated_at()
+
+    class Meta:
+        db_table = "organizations"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(company_size__in=['1-10', '11-50', '51-200', '201-500', '501-1000', '1000+']),
+                name="organizations_company_size_check",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subscription_tier__in=['free', 'starter', 'growth', 'professional', 'enterprise']),
+                name="organizations_subscription_tier_check",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subscription_status__in=['active', 'trialing', 'past_due', 'canceled', 'paused']),
+                name="organizations_subscription_status_check",
+            ),
+            models.CheckConstraint(condition=models.Q(max_users__gte=-1), name="organizations_max_users_check"),
+            models.CheckConstraint(condition=models.Q(max_teams__gte=-1), name="organizations_max_teams_check"),
+        ]
+        indexes = [
+            models.Index(fields=["is_active"], condition=models.Q(is_active=True), name="idx_organizations_active"),
+            models.Index(fields=["subscription_tier", "subscription_expires_at"], name="idx_organizations_tier_expiry"),
+            models.Index(fields=["subscription_status"], name="idx_organizations_sub_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    id = uuid_pk()
+    organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="teams")
+    name = models.TextField()
+    description = models.TextField(null=True, blank=True)
+    parent_team = models.ForeignKey(
+        "self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="child_teams"
+    )
+    settings = json_object()
+    metadata = json_object()
+    is_active = models.BooleanField(default=True, db_default=True)
+    created_at = created_at()
+    updated_at = updated_at()
+
+    class Meta:
+        db_table = "teams"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="teams_organization_id_name_key"),
+            models.CheckConstraint(
+                condition=models.Q(parent_team__isnull=True) | ~models.Q(parent_team=models.F("id")),
+                name="teams_parent_not_self_check",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_active"], condition=models.Q(is_active=True), name="idx_teams_active"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", UserRole.ADMIN)
+        if extra.get("is_staff") is not True or extra.get("is_superuser") is not True:
+            raise ValueError("A superuser needs is_staff=True and is_superuser=True.")
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Case-insensitive, through the unique index on lower(email).
+        return self.annotate(email_lower=Lower("email")).get(email_lower=(username or "").lower())
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """The Django user model, stored in ``users`` (spec 10 §3). Logs in with e-mail."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        INACTIVE = "inactive"
+        SUSPENDED = "suspended"
+
+    id = uuid_pk()
+    email = models.TextField(unique=True, validators=[EmailValidator()])
+    password = models.CharField(max_length=128, db_default="!")
+    last_login = models.DateTimeField(null=True, blank=True, db_column="last_login_at")
+    is_superuser = models.BooleanField(default=False, db_default=False)
+    is_staff = models.BooleanField(default=False, db_default=False)
+    full_name = models.TextField()
+    avatar_url = models.TextField(null=True, blank=True)
+    phone = models.TextField(null=True, blank=True)
+    company_name = models.TextField(null=True, blank=True)
+    job_title = models.TextField(null=True, blank=True)
+    department = models.TextField(null=True, blank=True)
+    timezone = models.TextField(default="UTC", db_default="UTC")
+    language = models.TextField(default="en", db_default="en")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="users"
+    )
+    role = EnumField(enum_type="user_role", choices=UserRole.choices, default=UserRole.MEMBER, db_default="member")
+    status = models.TextField(choices=Status.choices, default=Status.ACTIVE, db_default="active")
+    # Kept equal to (status = 'active') by the sync_users_active_status trigger.
+    is_active = models.BooleanField(default=True, db_default=True)
+    email_verified = models.BooleanField(default=False, db_default=False)
+    onboarding_completed = models.BooleanField(default=False, db_default=False)
+    preferences = json_object()
+    metadata = json_object()
+    created_at = created_at()
+    updated_at = updated_at()
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        db_table = "users"
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="users_email_lower_key"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "inactive", "suspended"]), name="users_status_check"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["role"], name="idx_users_role"),
+            models.Index(fields=["status"], name="idx_users_status"),
+            models.Index(fields=["is_active"], condition=models.Q(is_active=True), name="idx_users_active"),
+            GinIndex(OpClass("full_name", name="gin_trgm_ops"), name="idx_users_full_name_trgm"),
+            GinIndex(OpClass("email", name="gin_trgm_ops"), name="idx_users_email_trgm"),
+            GinIndex(OpClass("company_name", name="gin_trgm_ops"), name="idx_users_company_name_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        TEAM_LEAD = "team_lead"
+        MEMBER = "member"
+
+    id = uuid_pk()
+    team = models.ForeignKey(Team, on_delete=models.DO_NOTHING, related_name="members", db_index=False)
+    user = models.ForeignKey(User, on_delete=models.DO_NOTHING, related_name="team_memberships")
+    role = EnumField(enum_type="user_role", choices=Role.choices, default=Role.MEMBER, db_default="member")
+    joined_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        db_table = "team_members"
+        ordering = ["role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_members_team_id_user_id_key"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["team_lead", "member"]), name="team_members_role_check"
+            ),
+        ]
+        indexes = [models.Index(fields=["role"], name="idx_team_members_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.team_id} ({self.role})"
+
+
+PLATFORM_ROLES = ("admin", "super_admin_full", "super_admin_courses")
+ORG_ROLES = ("org_admin", "team_lead", "member")
+USER_ROLE_GRANT_VALUES = (*PLATFORM_ROLES, *ORG_ROLES, "instructor", "expert", "client", "user")
+
+
+class UserRoleGrant(models.Model):
+    """A platform-wide (organization NULL) or org-scoped role grant; table ``user_roles``."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin"
+        SUPER_ADMIN_FULL = "super_admin_full"
+        SUPER_ADMIN_COURSES = "super_admin_courses"
+        ORG_ADMIN = "org_admin"
+        TEAM_LEAD = "team_lead"
+        MEMBER = "member"
+        INSTRUCTOR = "instructor"
+        EXPERT = "expert"
+        CLIENT = "client"
+        USER = "user"
+
+
+    id = uuid_pk()
+    user = models.ForeignKey(User, on_delete=models.DO_NOTHING, related_name="role_grants", db_index=False)
+    role = models.TextField(choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="role_grants",
+        db_index=False,
+    )
+    metadata = json_object()
+    granted_by = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+", db_column="granted_by"
+    )
+    granted_at = models.DateTimeField(db_default=Now())
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = created_at()
+
+    class Meta:
+        db_table = "user_roles"
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"], name="unique_user_role_org", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=USER_ROLE_GRANT_VALUES), name="user_roles_role_check"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(role__in=PLATFORM_ROLES) & models.Q(organization__isnull=True))
+                    | (models.Q(role__in=ORG_ROLES) & models.Q(organization__isnull=False))
+                    | models.Q(role__in=["instructor", "expert", "client", "user"])
+                ),
+                name="user_roles_scope_check",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=models.F("granted_at")),
+                name="user_roles_expiry_check",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["role"], name="idx_user_roles_role"),
+            models.Index(
+                fields=["organization"], condition=models.Q(organization__isnull=False), name="idx_user_roles_org"
+            ),
+            models.Index(
+                fields=["expires_at"], condition=models.Q(expires_at__isnull=False), name="idx_user_roles_expires"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} for {self.user_id}" + (f" in {self.organization_id}" if self.organization_id else "")

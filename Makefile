@@ -20,7 +20,7 @@ run: install
 	$(PY) manage.py dbserver start
 	$(PY) manage.py migrate --noinput
 	@if $(PY) manage.py help seed >/dev/null 2>&1; then $(PY) manage.py seed; fi
-	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

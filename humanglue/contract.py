@@ -46,9 +46,10 @@ def model_columns(model: Any, connection: Any) -> dict[str, dict[str, Any]]:
     return columns
 
 
-def model_index_count(model: Any) -> int:
+def model_index_count(model: Any, connection: Any) -> int:
     """Non-primary indexes Django creates for a model: Meta.indexes, unique and exclusion
-    constraints, unique fields and indexed (FK) fields."""
+    constraints, unique fields and indexed (FK) fields, and the extra ``*_like`` pattern index
+    PostgreSQL's schema editor adds to an indexed or unique text/varchar column."""
     from django.contrib.postgres.constraints import ExclusionConstraint
     from django.db.models import UniqueConstraint
 
@@ -60,6 +61,8 @@ def model_index_count(model: Any) -> int:
             continue
         if field.unique or field.db_index:
             count += 1
+            if (field.db_type(connection) or "").startswith(("varchar", "text")):
+                count += 1
     return count
 
 
@@ -90,7 +93,7 @@ def model_problems(connection: Any) -> list[str]:
         for name in have:
             if name not in spec["columns"]:
                 problems.append(f"{table}.{name}: column not in the contract")
-        index_count = model_index_count(model)
+        index_count = model_index_count(model, connection)
         if index_count != spec["index_count"]:
             problems.append(f"{table}: {index_count} non-primary indexes, contract says {spec['index_count']}")
     return problems

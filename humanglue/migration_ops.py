@@ -40,18 +40,33 @@ class SetOnDelete(migrations.operations.base.Operation):
         for statement in schema_editor.deferred_sql:
             schema_editor.execute(statement)
         schema_editor.deferred_sql.clear()
-        model = state.apps.get_model(app_label, self.model_name)
-        field = model._meta.get_field(self.field_name)
-        table = model._meta.db_table
-        target = field.target_field
-        names = schema_editor._constraint_names(model, [field.column], foreign_key=True)
-        if len(names) != 1:
-            raise ValueError(f"expected one FK constraint on {table}.{field.column}, found {names}")
+        # Read names from the model state and the catalog; rendering state.apps for every one of these
+        # operations would make `migrate` several times slower.
+        model_state = state.models[app_label, self.model_name.lower()]
+        field = model_state.fields[self.field_name]
+        table = model_state.options.get("db_table") or f"{app_label}_{self.model_name.lower()}"
+        column = field.db_column or f"{self.field_name}_id"
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT con.conname, con.confrelid::regclass::text, ref.attname
+                FROM pg_constraint con
+                JOIN pg_attribute col ON col.attrelid = con.conrelid AND col.attnum = con.conkey[1]
+                JOIN pg_attribute ref ON ref.attrelid = con.confrelid AND ref.attnum = con.confkey[1]
+                WHERE con.conrelid = %s::regclass AND con.contype = 'f'
+                  AND cardinality(con.conkey) = 1 AND col.attname = %s
+                """,
+                [table, column],
+            )
+            rows = cursor.fetchall()
+        if len(rows) != 1:
+            raise ValueError(f"expected one FK constraint on {table}.{column}, found {rows}")
+        name, ref_table, ref_column = rows[0]
         qn = schema_editor.quote_name
         schema_editor.execute(
-            f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(names[0])}, "
-            f"ADD CONSTRAINT {qn(names[0])} FOREIGN KEY ({qn(field.column)}) "
-            f"REFERENCES {qn(target.model._meta.db_table)} ({qn(target.column)}) "
+            f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}, "
+            f"ADD CONSTRAINT {qn(name)} FOREIGN KEY ({qn(column)}) "
+            f"REFERENCES {ref_table} ({qn(ref_column)}) "
             f"ON DELETE {action} DEFERRABLE INITIALLY DEFERRED"
         )
 

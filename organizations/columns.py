@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.contrib.postgres.functions import TransactionNow
 from django.db import models
-from django.db.models.functions import Now
 
 RandomUUID = models.Func(function="gen_random_uuid", output_field=models.UUIDField())
 EMPTY_JSON_OBJECT = models.Value({}, output_field=models.JSONField())
@@ -22,12 +22,12 @@ def uuid_pk() -> models.UUIDField:
 
 
 def created_at() -> models.DateTimeField:
-    return models.DateTimeField(db_default=Now(), editable=False)
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
 
 
 def updated_at() -> models.DateTimeField:
     """Written by the ``update_<table>_updated_at`` trigger; never by Django."""
-    return models.DateTimeField(db_default=Now(), editable=False)
+    return models.DateTimeField(db_default=TransactionNow(), editable=False)
 
 
 def json_object() -> models.JSONField:

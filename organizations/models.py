@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.functions import TransactionNow
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import EmailValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower, Now
+from django.db.models.functions import Lower
 
 from .columns import created_at, json_object, updated_at, uuid_pk
 from .enums import UserRole
@@ -59,7 +60,7 @@ class Organization(models.Model):
 
     id = uuid_pk()
     name = models.TextField()
-    slug = models.TextField(unique=True)
+    slug = models.TextField()
     logo_url = models.TextField(null=True, blank=True)
     website = models.TextField(null=True, blank=True)
     industry = models.TextField(null=True, blank=True)
@@ -86,6 +87,8 @@ class Organization(models.Model):
         db_table = "organizations"
         ordering = ["name"]
         constraints = [
+            # A UniqueConstraint, not unique=True: on a text column that would add a second (_like) index.
+            models.UniqueConstraint(fields=["slug"], name="organizations_slug_key"),
             models.CheckConstraint(
                 condition=models.Q(company_size__in=['1-10', '11-50', '51-200', '201-500', '501-1000', '1000+']),
                 name="organizations_company_size_check",
@@ -181,7 +184,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         SUSPENDED = "suspended"
 
     id = uuid_pk()
-    email = models.TextField(unique=True, validators=[EmailValidator()])
+    email = models.TextField(validators=[EmailValidator()])
     password = models.CharField(max_length=128, db_default="!")
     last_login = models.DateTimeField(null=True, blank=True, db_column="last_login_at")
     is_superuser = models.BooleanField(default=False, db_default=False)
@@ -218,6 +221,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_table = "users"
         ordering = ["email"]
         constraints = [
+            models.UniqueConstraint(fields=["email"], name="users_email_key"),
             models.UniqueConstraint(Lower("email"), name="users_email_lower_key"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["active", "inactive", "suspended"]), name="users_status_check"
@@ -255,7 +259,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.DO_NOTHING, related_name="members", db_index=False)
     user = models.ForeignKey(User, on_delete=models.DO_NOTHING, related_name="team_memberships")
     role = EnumField(enum_type="user_role", choices=Role.choices, default=Role.MEMBER, db_default="member")
-    joined_at = models.DateTimeField(db_default=Now(), editable=False)
+    joined_at = models.DateTimeField(db_default=TransactionNow(), editable=False)
 
     class Meta:
         db_table = "team_members"
@@ -304,7 +308,7 @@ class UserRoleGrant(models.Model):
     granted_by = models.ForeignKey(
         User, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+", db_column="granted_by"
     )
-    granted_at = models.DateTimeField(db_default=Now())
+    granted_at = models.DateTimeField(db_default=TransactionNow())
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = created_at()
 

@@ -1,0 +1,169 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from organizations.admin_base import ContractModelAdmin
+
+from .models import (
+    AssignmentSubmission,
+    Course,
+    CourseLesson,
+    CourseReview,
+    CourseSection,
+    Enrollment,
+    InstructorProfile,
+    InstructorSettings,
+    QuizAttempt,
+    StudentActivity,
+    StudentProgress,
+)
+
+
+@admin.register(InstructorProfile)
+class InstructorProfileAdmin(ContractModelAdmin):
+    list_display = ["user", "professional_title", "total_courses", "total_students", "average_rating",
+                    "total_reviews", "is_verified", "is_featured", "is_accepting_students"]
+    list_filter = ["is_verified", "is_featured", "is_accepting_students"]
+    search_fields = ["user__email", "user__full_name", "professional_title", "tagline"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    readonly_fields = [*InstructorProfile.maintained_fields, "created_at"]
+
+
+@admin.register(InstructorSettings)
+class InstructorSettingsAdmin(ContractModelAdmin):
+    list_display = ["user", "payout_schedule", "minimum_payout_amount", "currency", "payment_method",
+                    "calendar_sync_enabled"]
+    list_filter = ["payout_schedule", "payment_method", "calendar_sync_enabled"]
+    search_fields = ["user__email", "user__full_name"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    # Application-encrypted secrets: never shown or edited here.
+    exclude = ["payment_details", "calendar_sync_token"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class CourseSectionInline(admin.TabularInline):
+    model = CourseSection
+    extra = 0
+    fields = ["sort_order", "title", "duration_minutes"]
+    show_change_link = True  # lessons are edited on the section's page
+
+
+class CourseLessonInline(admin.StackedInline):
+    model = CourseLesson
+    extra = 0
+    fields = ["sort_order", "title", "content_type", "is_preview", "duration_minutes", "video_url",
+              "video_duration_seconds", "resource_url", "quiz_passing_score"]
+
+
+@admin.register(Course)
+class CourseAdmin(ContractModelAdmin):
+    list_display = ["title", "instructor", "organization", "status", "pillar", "level", "price_amount",
+                    "enrolled_count", "completed_count", "average_rating", "total_revenue"]
+    list_filter = ["status", "pillar", "level", "organization"]
+    search_fields = ["title", "slug", "category", "instructor__email", "instructor__full_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    raw_id_fields = ["instructor", "organization"]
+    list_select_related = ["instructor", "organization"]
+    readonly_fields = [*Course.maintained_fields, "is_published", "created_at"]
+    inlines = [CourseSectionInline]
+
+
+@admin.register(CourseSection)
+class CourseSectionAdmin(ContractModelAdmin):
+    list_display = ["title", "course", "sort_order", "duration_minutes"]
+    search_fields = ["title", "course__title"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["course"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [CourseLessonInline]
+
+
+@admin.register(CourseLesson)
+class CourseLessonAdmin(ContractModelAdmin):
+    list_display = ["title", "section", "content_type", "sort_order", "is_preview"]
+    list_filter = ["content_type", "is_preview"]
+    search_fields = ["title", "section__title", "section__course__title"]
+    raw_id_fields = ["section"]
+    list_select_related = ["section", "section__course"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ContractModelAdmin):
+    list_display = ["user", "course", "status", "progress_percentage", "enrolled_at", "last_accessed_at",
+                    "completed_at", "expires_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["user__email", "user__full_name", "course__title"]
+    date_hierarchy = "enrolled_at"
+    raw_id_fields = ["user", "organization"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["user", "course"]
+    readonly_fields = [*Enrollment.maintained_fields, "created_at"]
+
+
+@admin.register(StudentProgress)
+class StudentProgressAdmin(ContractModelAdmin):
+    list_display = ["user", "course", "lesson", "is_completed", "completion_percentage", "time_spent_seconds",
+                    "last_accessed_at"]
+    list_filter = ["is_completed"]
+    search_fields = ["user__email", "course__title", "lesson__title"]
+    raw_id_fields = ["enrollment", "user", "lesson"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["user", "course", "lesson"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(StudentActivity)
+class StudentActivityAdmin(ContractModelAdmin):
+    """Read-only: rows are written only by database triggers (spec 20, student_activity)."""
+
+    list_display = ["occurred_at", "activity_type", "activity_title", "student", "instructor", "course", "workshop"]
+    list_filter = ["activity_type"]
+    search_fields = ["activity_title", "student__email", "instructor__email", "course__title"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["student", "instructor", "course", "workshop"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: StudentActivity | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: StudentActivity | None = None) -> bool:
+        return False
+
+
+@admin.register(CourseReview)
+class CourseReviewAdmin(ContractModelAdmin):
+    list_display = ["course", "user", "rating", "title", "is_published", "helpful_count", "created_at"]
+    list_filter = ["is_published", "rating"]
+    search_fields = ["title", "review_text", "user__email", "course__title"]
+    raw_id_fields = ["user", "enrollment"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["course", "user"]
+    readonly_fields = [*CourseReview.maintained_fields, "instructor_responded_at", "created_at"]
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ContractModelAdmin):
+    list_display = ["user", "course", "lesson", "attempt_number", "score", "max_score", "percentage", "passed",
+                    "created_at"]
+    list_filter = ["passed"]
+    search_fields = ["user__email", "course__title", "lesson__title"]
+    raw_id_fields = ["user", "lesson"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["user", "course", "lesson"]
+    readonly_fields = ["percentage", "created_at", "updated_at"]
+
+
+@admin.register(AssignmentSubmission)
+class AssignmentSubmissionAdmin(ContractModelAdmin):
+    list_display = ["user", "course", "lesson", "status", "grade", "submitted_at", "graded_by", "graded_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "course__title", "lesson__title"]
+    raw_id_fields = ["user", "lesson"]
+    autocomplete_fields = ["course"]
+    list_select_related = ["user", "course", "lesson", "graded_by"]
+    # graded_by and graded_at are stamped by the database when a grade is given.
+    readonly_fields = ["graded_by", "graded_at", "created_at", "updated_at"]

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS public.update_updated_at_column();

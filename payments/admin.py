@@ -1,0 +1,57 @@
+"""Admin for payments, certificates and revenue rows (spec 60). Trigger-set columns are read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from organizations.admin_base import ContractModelAdmin
+
+from .models import Certificate, Payment, RevenueTransaction
+
+
+@admin.register(Payment)
+class PaymentAdmin(ContractModelAdmin):
+    list_display = ["id", "user", "payment_type", "amount", "currency", "status", "provider", "refund_amount",
+                    "created_at"]
+    list_filter = ["status", "payment_type", "provider", "organization"]
+    search_fields = ["transaction_id", "invoice_number", "user__email"]
+    raw_id_fields = ["user", "organization", "course", "workshop", "consultation", "engagement_request"]
+    list_select_related = ["user"]
+    readonly_fields = ["related_entity_id", "refunded_at", "processed_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ContractModelAdmin):
+    list_display = ["certificate_number", "title", "user", "certificate_type", "issue_date", "expiry_date",
+                    "is_verified"]
+    list_filter = ["certificate_type", "is_verified"]
+    search_fields = ["certificate_number", "title", "user__email", "issuer_name"]
+    raw_id_fields = ["user", "course", "workshop", "assessment", "issued_by"]
+    list_select_related = ["user"]
+    readonly_fields = ["certificate_number", "created_at", "updated_at"]
+    date_hierarchy = "issue_date"
+
+
+@admin.register(RevenueTransaction)
+class RevenueTransactionAdmin(ContractModelAdmin):
+    """Read-only: rows come only from record_payment_revenue(); the API role has SELECT only (conventions §1, §6)."""
+
+    list_display = ["transaction_date", "instructor", "student", "transaction_type", "amount", "platform_fee_amount",
+                    "instructor_earnings", "currency", "payout_status"]
+    list_filter = ["transaction_type", "payout_status", "payment_status"]
+    search_fields = ["instructor__email", "student__email", "payment_provider_transaction_id"]
+    raw_id_fields = ["instructor", "student", "course", "workshop", "enrollment", "workshop_registration", "payment",
+                     "consultation", "engagement_request"]
+    list_select_related = ["instructor", "student"]
+    date_hierarchy = "transaction_date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from organizations.db import acall_as, current_app_user_id, current_role
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
@@ -8,3 +12,16 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: dict, **kwargs: object) -> None:
         await self.send_json({"type": "pong", "echo": content})
+
+
+def _database_context() -> dict[str, Any]:
+    return {"role": current_role(), "user_id": current_app_user_id()}
+
+
+class ContextConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/context/``: reports the security context its database calls run under (operators, tests)."""
+
+    async def receive_json(self, content: dict, **kwargs: object) -> None:
+        user = self.scope.get("user")
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        await self.send_json({"type": "context", **await acall_as(user_id, _database_context)})

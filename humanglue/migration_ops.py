@@ -15,6 +15,38 @@ from django.db import migrations
 ACTIONS = {"CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"}
 
 
+def recreate_foreign_key(schema_editor: Any, table: str, column: str, action: str) -> None:
+    """Drop and re-add the single-column FK constraint on ``table.column`` with ``ON DELETE action``."""
+    # Django creates FK constraints at the end of a migration (deferred SQL): run them now so that
+    # the constraint exists when the caller shares a migration with CreateModel.
+    for statement in schema_editor.deferred_sql:
+        schema_editor.execute(statement)
+    schema_editor.deferred_sql.clear()
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT con.conname, con.confrelid::regclass::text, ref.attname
+            FROM pg_constraint con
+            JOIN pg_attribute col ON col.attrelid = con.conrelid AND col.attnum = con.conkey[1]
+            JOIN pg_attribute ref ON ref.attrelid = con.confrelid AND ref.attnum = con.confkey[1]
+            WHERE con.conrelid = %s::regclass AND con.contype = 'f'
+              AND cardinality(con.conkey) = 1 AND col.attname = %s
+            """,
+            [table, column],
+        )
+        rows = cursor.fetchall()
+    if len(rows) != 1:
+        raise ValueError(f"expected one FK constraint on {table}.{column}, found {rows}")
+    name, ref_table, ref_column = rows[0]
+    qn = schema_editor.quote_name
+    schema_editor.execute(
+        f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}, "
+        f"ADD CONSTRAINT {qn(name)} FOREIGN KEY ({qn(column)}) "
+        f"REFERENCES {ref_table} ({qn(ref_column)}) "
+        f"ON DELETE {action} DEFERRABLE INITIALLY DEFERRED"
+    )
+
+
 class SetOnDelete(migrations.operations.base.Operation):
     """Re-create the FK constraint of ``model_name.field_name`` with ``ON DELETE <action>``."""
 
@@ -35,40 +67,12 @@ class SetOnDelete(migrations.operations.base.Operation):
         pass
 
     def _recreate(self, app_label: str, schema_editor: Any, state: Any, action: str) -> None:
-        # Django creates FK constraints at the end of a migration (deferred SQL): run them now so
-        # that the constraint exists when this operation shares a migration with CreateModel.
-        for statement in schema_editor.deferred_sql:
-            schema_editor.execute(statement)
-        schema_editor.deferred_sql.clear()
-        # Read names from the model state and the catalog; rendering state.apps for every one of these
-        # operations would make `migrate` several times slower.
+        # Read names from the model state; rendering state.apps for every one of these operations
+        # would make `migrate` several times slower.
         model_state = state.models[app_label, self.model_name.lower()]
         field = model_state.fields[self.field_name]
         table = model_state.options.get("db_table") or f"{app_label}_{self.model_name.lower()}"
-        column = field.db_column or f"{self.field_name}_id"
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT con.conname, con.confrelid::regclass::text, ref.attname
-                FROM pg_constraint con
-                JOIN pg_attribute col ON col.attrelid = con.conrelid AND col.attnum = con.conkey[1]
-                JOIN pg_attribute ref ON ref.attrelid = con.confrelid AND ref.attnum = con.confkey[1]
-                WHERE con.conrelid = %s::regclass AND con.contype = 'f'
-                  AND cardinality(con.conkey) = 1 AND col.attname = %s
-                """,
-                [table, column],
-            )
-            rows = cursor.fetchall()
-        if len(rows) != 1:
-            raise ValueError(f"expected one FK constraint on {table}.{column}, found {rows}")
-        name, ref_table, ref_column = rows[0]
-        qn = schema_editor.quote_name
-        schema_editor.execute(
-            f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}, "
-            f"ADD CONSTRAINT {qn(name)} FOREIGN KEY ({qn(column)}) "
-            f"REFERENCES {ref_table} ({qn(ref_column)}) "
-            f"ON DELETE {action} DEFERRABLE INITIALLY DEFERRED"
-        )
+        recreate_foreign_key(schema_editor, table, field.db_column or f"{self.field_name}_id", action)
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         self._recreate(app_label, schema_editor, to_state, self.action)
@@ -78,3 +82,30 @@ class SetOnDelete(migrations.operations.base.Operation):
 
     def describe(self) -> str:
         return f"Set ON DELETE {self.action} on {self.model_name}.{self.field_name}"
+
+
+class SetTableOnDelete(migrations.operations.base.Operation):
+    """``SetOnDelete`` for a table of another app (Django's own), named by table and column."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, column: str, action: str) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown ON DELETE action {action!r}")
+        self.table, self.column, self.action = table, column, action
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.table, self.column, self.action], {})
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        recreate_foreign_key(schema_editor, self.table, self.column, self.action)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        recreate_foreign_key(schema_editor, self.table, self.column, "NO ACTION")
+
+    def describe(self) -> str:
+        return f"Set ON DELETE {self.action} on {self.table}.{self.column}"

@@ -65,3 +65,9 @@ def live_asgi_server(transactional_db: None) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings) -> None:  # noqa: ANN001 - pytest-django's settings fixture
+    """Tests create many users; the production hasher's iterations would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

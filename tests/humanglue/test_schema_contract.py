@@ -149,3 +149,30 @@ def test_api_compatibility_columns_exist() -> None:
     assert live_columns("course_lessons")["content_type"]["type"] == "lesson_type"
     for table in ("quiz_attempts", "assignment_submissions"):
         assert live_columns(table)
+
+
+def test_row_level_security_enabled_never_forced_on_every_table() -> None:
+    rows = dict(
+        (name, (enabled, forced))
+        for name, enabled, forced in fetch(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+            "WHERE relname = ANY(%s) AND relkind = 'r'", [list(TABLES)])
+    )
+    assert rows == {table: (True, False) for table in TABLES}
+
+
+def test_policies_match_the_contract_by_name_and_command() -> None:
+    live: dict[str, set[tuple[str, str]]] = {}
+    for table, name, command in fetch(
+        "SELECT tablename, policyname, cmd FROM pg_policies WHERE schemaname = 'public'"
+    ):
+        live.setdefault(table, set()).add((name, command))
+    for table, spec in TABLES.items():
+        assert live.get(table) == {(p["name"], p["command"]) for p in spec["policies"]}, table
+    assert sum(len(v) for v in live.values()) == CONTRACT["totals"]["policies"] == 149
+
+
+def test_app_role_exists_without_login_or_bypassrls() -> None:
+    assert fetch("SELECT rolcanlogin, rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'humanglue_app'") == [
+        (False, False, False)
+    ]

@@ -25,3 +25,24 @@ def test_websocket_ping_pong(live_asgi_server: str) -> None:
             return json.loads(await asyncio.wait_for(ws.recv(), 10))
 
     assert asyncio.run(talk()) == {"type": "pong", "echo": {"hello": 1}}
+
+
+def test_websocket_database_calls_run_under_the_callers_context(live_asgi_server: str) -> None:
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from organizations.models import User
+
+    user = User.objects.create_user("ws@example.com", "pw-Secret-12345", full_name="Socket User")
+    token = str(AccessToken.for_user(user))
+    base = live_asgi_server.replace("http://", "ws://") + "/ws/context/"
+    origin = live_asgi_server.replace("127.0.0.1", "localhost")
+
+    async def ask(url: str) -> dict:
+        async with websockets.connect(url, origin=origin) as ws:
+            await ws.send(json.dumps({}))
+            return json.loads(await asyncio.wait_for(ws.recv(), 10))
+
+    assert asyncio.run(ask(f"{base}?token={token}")) == {
+        "type": "context", "role": "humanglue_app", "user_id": str(user.pk)}
+    assert asyncio.run(ask(base))["user_id"] == ""
+    assert asyncio.run(ask(f"{base}?token=garbage"))["user_id"] == ""

@@ -1,0 +1,36 @@
+"""DRF exception handling: one JSON error shape (drf-standardized-errors) for every API error."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, transaction
+from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from rest_framework import exceptions
+
+from .db_errors import classify
+
+
+class DatabaseRefused(exceptions.APIException):
+    def __init__(self, status_code: int, detail: str, code: str) -> None:
+        self.status_code = status_code
+        super().__init__(detail=detail, code=code)
+
+
+class ExceptionHandler(BaseExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DjangoValidationError):
+            return exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        if isinstance(exc, DatabaseError):
+            refusal = classify(exc)
+            if refusal is not None:
+                return DatabaseRefused(refusal.status, refusal.detail, refusal.code)
+        return super().convert_known_exceptions(exc)
+
+    def set_rollback(self) -> None:
+        # The security middleware opens the request transaction itself (not ATOMIC_REQUESTS), so
+        # DRF's own set_rollback would not mark it: nothing half-written may commit.
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(True)
+
+
+

@@ -1,0 +1,102 @@
+"""The database security context (DESIGN.md §3, spec 00 §1).
+
+Application traffic runs inside a transaction that starts with ``SET LOCAL ROLE humanglue_app`` and
+``set_config('app.current_user_id', <uuid or ''>, true)``, so row-level security applies and nothing
+outlives the transaction (safe behind a transaction-mode pooler). ``system_context()`` is the one
+named way for privileged service code to act as the owner inside such a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+
+APP_ROLE = "humanglue_app"
+T = TypeVar("T")
+
+
+def _cursor(using: str):
+    return connections[using].cursor()
+
+
+def enter_app_role(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Switch the current transaction to the app role with ``user_id`` as the caller (None: anonymous)."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("the security context needs a transaction (wrap the work in transaction.atomic())")
+    with _cursor(using) as cursor:
+        cursor.execute(
+            f"SET LOCAL ROLE {APP_ROLE}; SELECT set_config('app.current_user_id', %s, true)",
+            [str(user_id) if user_id else ""],
+        )
+
+
+def leave_app_role(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Back to the owner with no caller, for the rest of the current transaction."""
+    with _cursor(using) as cursor:
+        cursor.execute("SET LOCAL ROLE NONE; SELECT set_config('app.current_user_id', '', true)")
+
+
+@contextmanager
+def security_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block in its own transaction as ``user_id`` under the app role (RLS applies).
+
+    Nested inside an outer transaction it uses a savepoint; ``SET LOCAL`` then lasts until the
+    outer transaction ends, so prefer calling it outermost (the request middleware does).
+    """
+    with transaction.atomic(using=using):
+        enter_app_role(user_id, using)
+        yield
+
+
+@contextmanager
+def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Act as the owner (RLS off) inside a request transaction, then return to the app role.
+
+    Only for the paths the contract names: authentication lookups, signup, invitation acceptance,
+    payment completion, the payments webhook and maintenance commands. Every use is a security
+    decision. Outside a request context it changes nothing (the connection already is the owner).
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block or current_role(using) != APP_ROLE:
+        yield
+        return
+    with _cursor(using) as cursor:
+        cursor.execute("SET LOCAL ROLE NONE")
+    try:
+        yield
+    finally:
+        try:
+            with _cursor(using) as cursor:
+                cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+        except DatabaseError:
+            pass  # the transaction is aborted: it will roll back, and the role change with it
+
+
+def current_role(using: str = DEFAULT_DB_ALIAS) -> str:
+    with _cursor(using) as cursor:
+        cursor.execute("SELECT current_user")
+        return cursor.fetchone()[0]
+
+
+def current_app_user_id(using: str = DEFAULT_DB_ALIAS) -> str:
+    with _cursor(using) as cursor:
+        cursor.execute("SELECT current_setting('app.current_user_id', true)")
+        return cursor.fetchone()[0] or ""
+
+
+def call_as(user_id: UUID | str | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` in its own transaction under the app role as ``user_id`` (websocket database calls)."""
+    with security_context(user_id):
+        return fn(*args, **kwargs)
+
+
+async def acall_as(user_id: UUID | str | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call_as`` for async code (Channels consumers): one thread-bound transaction per call."""
+    from channels.db import database_sync_to_async
+
+    return await database_sync_to_async(call_as)(user_id, fn, *args, **kwargs)

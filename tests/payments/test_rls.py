@@ -1,0 +1,271 @@
+"""Row-level security of the payments app (spec 60): payments, certificates, revenue_transactions.
+
+Every caller of the leak matrix (tests/talent/rls_world.py) reads with an unfiltered queryset, and
+tries UPDATE and DELETE on both tenants' rows; INSERT cases follow each policy's WITH CHECK clause by
+clause; revenue_transactions is read-only for the app role, platform admins included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from humanglue.contract import load_contract
+from payments.models import Certificate, Payment, RevenueTransaction
+from tests.talent.rls_world import ACTORS, TENANTS, actor, allowed, for_both, refused, row
+from tests.world import World, acting_as, visible_ids
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+MODELS = {"payment": Payment, "certificate": Certificate, "revenue_transaction": RevenueTransaction}
+
+VISIBLE = {
+    # The payer (tenant's student), the org admin of the payment's organization, platform admins.
+    "payment": allowed(for_both("student", "org_admin", "platform_admin")),
+    # Own certificates; b's certificate is verified, so everyone (anonymous included) can read it.
+    "certificate": allowed(for_both("student", "platform_admin") | {f"{name}:b" for name in ACTORS}),
+    # Fee splits are confidential: the instructor credited and platform admins only (not the student).
+    "revenue_transaction": allowed(for_both("instructor", "platform_admin")),
+}
+UPDATES = {
+    # Users get no UPDATE: status, refund and provider changes come from the payments service.
+    "payment": ({"invoice_url": "https://example.com/invoice.pdf"}, allowed(for_both("platform_admin"))),
+    "certificate": ({"description": "Updated"}, allowed(for_both("platform_admin"))),
+}
+DELETES = {
+    "payment": allowed(for_both("platform_admin")),
+    "certificate": allowed(for_both("platform_admin")),
+}
+
+
+def insert(obj: Any) -> None:
+    """INSERT the instance exactly as built (bulk_create skips save(), which resets maintained fields)."""
+    type(obj).objects.bulk_create([obj])
+
+
+@pytest.mark.parametrize("key", MODELS)
+def test_select_matrix(world: World, key: str) -> None:
+    problems = {}
+    for name in ACTORS:
+        with acting_as(actor(world, name)):
+            seen = visible_ids(MODELS[key])
+        expected = {row(world, t, key).pk for t in TENANTS if (name, t) in VISIBLE[key]}
+        if seen != expected:
+            problems[name] = (sorted(map(str, seen)), sorted(map(str, expected)))
+    assert problems == {}
+
+
+@pytest.mark.parametrize("key", UPDATES)
+def test_update_matrix(world: World, key: str) -> None:
+    values, permitted = UPDATES[key]
+    problems = {}
+    for name in ACTORS:
+        for tenant in TENANTS:
+            with acting_as(actor(world, name)):
+                count = MODELS[key].objects.filter(pk=row(world, tenant, key).pk).update(**values)
+            if count != int((name, tenant) in permitted):
+                problems[(name, tenant)] = count
+    assert problems == {}
+
+
+@pytest.mark.parametrize("key", DELETES)
+def test_delete_matrix(world: World, key: str) -> None:
+    problems = {}
+    for name in ACTORS:
+        for tenant in TENANTS:
+            with acting_as(actor(world, name)):
+                count = MODELS[key].objects.filter(pk=row(world, tenant, key).pk).delete()[0]
+            if count != int((name, tenant) in DELETES[key]):
+                problems[(name, tenant)] = count
+    assert problems == {}
+
+
+def test_payer_cannot_complete_or_refund_own_payment(world: World) -> None:
+    pk = row(world, "a", "payment").pk
+    with acting_as(world.a.student):
+        assert Payment.objects.filter(pk=pk).update(status="completed") == 0
+        assert Payment.objects.filter(pk=pk).update(provider_status="succeeded") == 0
+    assert Payment.objects.get(pk=pk).status == "pending"
+
+
+# ------------------------------------------------------------------------------------------------
+# payments INSERT: "Users can create pending payments", clause by clause
+# ------------------------------------------------------------------------------------------------
+
+def payment(world: World, user: Any = None, **extra: Any) -> Payment:
+    if not {"consultation", "engagement_request"} & set(extra):
+        extra.setdefault("payment_type", "course")
+        extra.setdefault("course", world.a.rows["course"])
+    extra.setdefault("transaction_id", f"pi_{uuid4().hex}")
+    extra.setdefault("provider", "stripe")
+    return Payment(user=user or world.a.student, amount=Decimal("49.00"), **extra)
+
+
+PAYMENT_INSERTS: list[tuple[str, str, Callable[[World], Payment]]] = [
+    ("pending own", "a.student", lambda w: payment(w)),
+    ("pending in own org", "a.student", lambda w: payment(w, organization=w.a.org)),
+    ("own consultation", "a.student",
+     lambda w: payment(w, payment_type="consultation", consultation=w.a.rows["consultation"])),
+    ("own engagement", "a.student",
+     lambda w: payment(w, payment_type="engagement", engagement_request=w.a.rows["engagement_request"])),
+    ("status must be pending", "a.student", lambda w: payment(w, status="completed")),
+    ("no manual provider", "a.student", lambda w: payment(w, provider="manual", transaction_id=None)),
+    ("no refund amount", "a.student", lambda w: payment(w, refund_amount=Decimal("0.00"))),
+    ("no processed_at", "a.student", lambda w: payment(w, processed_at=timezone.now())),
+    ("org of another tenant", "a.student", lambda w: payment(w, organization=w.b.org)),
+    ("for another user", "a.student", lambda w: payment(w, w.a.member)),
+    ("someone else's consultation", "b.student",
+     lambda w: payment(w, w.b.student, payment_type="consultation", consultation=w.a.rows["consultation"])),
+    ("engagement as its expert", "a.expert",
+     lambda w: payment(w, w.a.expert, payment_type="engagement",
+                       engagement_request=w.a.rows["engagement_request"])),
+    ("someone else's engagement", "b.student",
+     lambda w: payment(w, w.b.student, payment_type="engagement",
+                       engagement_request=w.a.rows["engagement_request"])),
+    ("anonymous", "anonymous", lambda w: payment(w)),
+    ("platform admin records a manual payment", "platform_admin",
+     lambda w: payment(w, provider="manual", transaction_id=None, invoice_number=f"INV-{uuid4().hex[:8]}")),
+]
+PAYMENT_INSERT_OK = {
+    "pending own", "pending in own org", "own consultation", "own engagement",
+    "platform admin records a manual payment",
+}
+
+
+@pytest.mark.parametrize(("case", "who", "build"), PAYMENT_INSERTS, ids=[c[0] for c in PAYMENT_INSERTS])
+def test_payment_insert(world: World, case: str, who: str, build: Callable[[World], Payment]) -> None:
+    obj = build(world)
+    with acting_as(actor(world, who)):
+        if case in PAYMENT_INSERT_OK:
+            insert(obj)
+            assert Payment.objects.filter(pk=obj.pk).exists()
+        else:
+            refused(lambda: insert(obj))
+
+
+# ------------------------------------------------------------------------------------------------
+# certificates INSERT: "Instructors can issue certificates"
+# ------------------------------------------------------------------------------------------------
+
+def insert_certificate(**values: Any) -> int:
+    """A plain INSERT without RETURNING: the issuer cannot SELECT a certificate it issued to someone else
+    (spec 60 gives issuers no read policy), and an ORM create() would need to (INSERT ... RETURNING)."""
+    values = {"certificate_type": "course", "title": "Certificate", "issuer_name": "HumanGlue",
+              "certificate_number": f"CERT-T-{uuid4().hex[:12]}", **values}
+    columns = ", ".join(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO certificates ({columns}) VALUES ({', '.join(['%s'] * len(values))})",
+                       [getattr(v, "pk", v) for v in values.values()])
+        return cursor.rowcount
+
+
+def course_cert(w: World, tenant: str = "a", **extra: Any) -> dict[str, Any]:
+    return {"user_id": w.a.member, "course_id": getattr(w, tenant).rows["course"], "issued_by": w.a.instructor,
+            **extra}
+
+
+def workshop_cert(w: World, tenant: str = "a", **extra: Any) -> dict[str, Any]:
+    return {"user_id": w.a.member, "certificate_type": "workshop", "workshop_id": getattr(w, tenant).rows["workshop"],
+            "issued_by": w.a.instructor, **extra}
+
+
+CERTIFICATE_INSERTS: list[tuple[str, str, Callable[[World], dict[str, Any]]]] = [
+    ("course certificate by its instructor", "a.instructor", lambda w: course_cert(w)),
+    ("workshop certificate by its instructor", "a.instructor", lambda w: workshop_cert(w)),
+    ("course of another tenant", "a.instructor", lambda w: course_cert(w, "b")),
+    ("workshop of another tenant", "a.instructor", lambda w: workshop_cert(w, "b")),
+    ("issued in someone else's name", "a.instructor", lambda w: course_cert(w, issued_by=w.b.instructor)),
+    ("issuer left empty", "a.instructor", lambda w: course_cert(w, issued_by=None)),
+    ("program certificate", "a.instructor", lambda w: course_cert(w, certificate_type="program", course_id=None)),
+    ("assessment certificate", "a.instructor",
+     lambda w: course_cert(w, certificate_type="assessment", course_id=None, assessment_id=w.a.rows["assessment"])),
+    ("student issues a course certificate", "a.student", lambda w: course_cert(w, issued_by=w.a.student)),
+    ("other tenant's instructor", "b.instructor", lambda w: course_cert(w, issued_by=w.b.instructor)),
+    ("org admin", "a.org_admin", lambda w: course_cert(w, issued_by=w.a.org_admin)),
+    ("anonymous", "anonymous", lambda w: course_cert(w, issued_by=None)),
+    ("platform admin program certificate", "platform_admin",
+     lambda w: course_cert(w, certificate_type="program", course_id=None, issued_by=w.platform_admin)),
+]
+CERTIFICATE_INSERT_OK = {
+    "course certificate by its instructor", "workshop certificate by its instructor",
+    "platform admin program certificate",
+}
+
+
+@pytest.mark.parametrize(("case", "who", "build"), CERTIFICATE_INSERTS, ids=[c[0] for c in CERTIFICATE_INSERTS])
+def test_certificate_insert(world: World, case: str, who: str, build: Callable[[World], dict[str, Any]]) -> None:
+    values = build(world)
+    with acting_as(actor(world, who)):
+        if case in CERTIFICATE_INSERT_OK:
+            assert insert_certificate(**values) == 1
+        else:
+            refused(lambda: insert_certificate(**values))
+
+
+def test_instructor_cannot_certify_a_visible_workshop_of_another_instructor(world: World) -> None:
+    """A published workshop is readable by everyone, so only the instructor_id clause refuses this."""
+    Workshop.objects.filter(pk=row(world, "b", "workshop").pk).update(status="published")
+    with acting_as(world.a.instructor):
+        assert Workshop.objects.filter(pk=row(world, "b", "workshop").pk).exists()
+        refused(lambda: insert_certificate(**workshop_cert(world, "b")))
+
+
+# ------------------------------------------------------------------------------------------------
+# revenue_transactions: SELECT only for the app role (written by record_payment_revenue() alone)
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["anonymous", "a.student", "a.instructor", "a.org_admin", "platform_admin"])
+def test_revenue_transactions_are_read_only(world: World, who: str) -> None:
+    own = row(world, "a", "revenue_transaction")
+    new = RevenueTransaction(instructor=world.a.instructor, student=world.a.student, transaction_type="consultation",
+                             amount=Decimal("10.00"), platform_fee_amount=Decimal("2.00"),
+                             instructor_earnings=Decimal("8.00"))
+    with acting_as(actor(world, who)):
+        refused(lambda: insert(new))
+        refused(lambda: RevenueTransaction.objects.filter(pk=own.pk).update(payout_status="paid"))
+        refused(lambda: RevenueTransaction.objects.filter(pk=own.pk).delete())
+    assert RevenueTransaction.objects.get(pk=own.pk).payout_status is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Catalog: RLS on (not forced), exact policy names, grants
+# ------------------------------------------------------------------------------------------------
+
+PRIVILEGES = {
+    "payments": {"SELECT", "INSERT", "UPDATE", "DELETE"},
+    "certificates": {"SELECT", "INSERT", "UPDATE", "DELETE"},
+    "revenue_transactions": {"SELECT"},
+}
+
+
+def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("table", PRIVILEGES)
+def test_catalog(table: str) -> None:
+    contract = load_contract()["tables"][table]
+    assert fetch("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass",
+                 [f"public.{table}"]) == [(True, False)]
+    policies = fetch("SELECT policyname, cmd, roles::text FROM pg_policies WHERE schemaname = 'public' "
+                     "AND tablename = %s", [table])
+    assert sorted((name, cmd) for name, cmd, _ in policies) == sorted(
+        (p["name"], p["command"]) for p in contract["policies"])
+    assert {roles for _, _, roles in policies} == {"{public}"}
+    privileges = fetch("SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES',"
+                       "'TRIGGER']) p WHERE has_table_privilege('humanglue_app', %s, p)", [f"public.{table}"])
+    assert {p for (p,) in privileges} == PRIVILEGES[table]
+    # No column-level grant widens a table's privileges (revenue_transactions stays SELECT only).
+    column_privileges = fetch("SELECT DISTINCT privilege_type FROM information_schema.column_privileges "
+                              "WHERE table_schema = 'public' AND table_name = %s AND grantee = 'humanglue_app'",
+                              [table])
+    assert {p for (p,) in column_privileges} <= PRIVILEGES[table]

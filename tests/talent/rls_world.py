@@ -1,0 +1,88 @@
+"""The leak-matrix world of the talent and payments RLS tests (spec 60).
+
+``build()`` is ``tests.world.build_world()`` plus a few owner-side settings that give every spec 60
+policy something to decide on:
+- both tenants' engagement requests, consultations and payments carry their organization (org-admin
+  policies);
+- tenant a's engagement request is ``active`` (sessions may be scheduled in it), tenant b's stays
+  ``pending``;
+- tenant b's talent profile is private (not in the marketplace);
+- tenant b's certificate is verified (publicly readable), tenant a's is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.db import ProgrammingError, transaction
+
+from organizations.models import User, UserRoleGrant
+from payments.models import Certificate, Payment
+from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.world import World, build_world
+
+# Every caller of the matrix. "anonymous" is a request without a user (app.current_user_id() NULL).
+ACTORS = (
+    "anonymous",
+    "a.student", "a.instructor", "a.member", "a.org_admin", "a.expert",
+    "b.student", "b.instructor", "b.member", "b.org_admin", "b.expert",
+    "outsider", "platform_admin",
+)
+TENANTS = ("a", "b")
+
+
+def actor(world: World, name: str) -> User | None:
+    if name == "anonymous":
+        return None
+    if name in ("outsider", "platform_admin"):
+        return getattr(world, name)
+    tenant, role = name.split(".")
+    return getattr(getattr(world, tenant), role)
+
+
+def row(world: World, tenant: str, key: str) -> Any:
+    return getattr(world, tenant).rows[key]
+
+
+def build() -> World:
+    world = build_world()
+    for tenant in TENANTS:
+        rows = getattr(world, tenant).rows
+        org = rows["organization"]
+        EngagementRequest.objects.filter(pk=rows["engagement_request"].pk).update(organization=org)
+        Consultation.objects.filter(pk=rows["consultation"].pk).update(organization=org)
+        Payment.objects.filter(pk=rows["payment"].pk).update(organization=org)
+    EngagementRequest.objects.filter(pk=row(world, "a", "engagement_request").pk).update(status="active")
+    TalentProfile.objects.filter(pk=row(world, "b", "talent_profile").pk).update(is_public=False)
+    Certificate.objects.filter(pk=row(world, "b", "certificate").pk).update(is_verified=True)
+    # An expert without a profile yet, holding the 'expert' role (the profile-creation gate).
+    new_expert = User.objects.create_user("new-expert@example.com", "sample-Password-42", full_name="New Expert")
+    UserRoleGrant.objects.create(user=new_expert, role="expert")
+    world.extra["new_expert"] = new_expert
+    return world
+
+
+def refused(write: Callable[[], Any]) -> None:
+    """``write`` fails with SQLSTATE 42501 (an RLS WITH CHECK violation or a missing privilege)."""
+    with pytest.raises(ProgrammingError) as info:
+        with transaction.atomic():
+            write()
+    assert info.value.__cause__.sqlstate == "42501", info.value
+
+
+def allowed(pairs: Iterable[str]) -> set[tuple[str, str]]:
+    """``"a.student:a"`` -> ``("a.student", "a")``: actor may act on tenant's row."""
+    return {tuple(p.split(":")) for p in pairs}  # type: ignore[misc]
+
+
+def for_both(*actors: str) -> set[str]:
+    """Each tenant's own people of the given roles act on their own tenant's row; global actors on both."""
+    out = set()
+    for name in actors:
+        if name in ("outsider", "platform_admin", "anonymous"):
+            out |= {f"{name}:a", f"{name}:b"}
+        else:
+            out |= {f"a.{name}:a", f"b.{name}:b"}
+    return out

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BENCH_DB = "humanglue_bench"
+BENCH_DB = os.environ.get("HUMANGLUE_BENCH_DB", "humanglue_bench")
 
 
 def setup_django(db_name: str = BENCH_DB) -> None:

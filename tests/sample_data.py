@@ -51,8 +51,9 @@ def build_one_of_each(prefix: str = "s") -> dict[str, Any]:
     lesson = rows["course_lesson"] = CourseLesson.objects.create(
         section=section, title="Lesson", content_type="video")
     enrollment = rows["enrollment"] = Enrollment.objects.create(user=student, course=course, organization=org)
-    rows["student_progress"] = StudentProgress.objects.create(
-        enrollment=enrollment, user=student, course=course, lesson=lesson)
+    # auto_create_student_progress (spec 30 §2.1) may already have made this row: services upsert it.
+    rows["student_progress"] = StudentProgress.objects.get_or_create(
+        enrollment=enrollment, lesson=lesson, defaults={"user": student, "course": course})[0]
     rows["student_activity"] = StudentActivity.objects.create(
         instructor=instructor, student=student, course=course, activity_type="enrolled", activity_title="Enrolled")
     rows["course_review"] = CourseReview.objects.create(course=course, user=student, enrollment=enrollment, rating=5)
@@ -96,7 +97,8 @@ def build_one_of_each(prefix: str = "s") -> dict[str, Any]:
         instructor=instructor, student=student, course=course, transaction_type="course_enrollment",
         amount=Decimal("49.00"), platform_fee_amount=Decimal("9.80"), instructor_earnings=Decimal("39.20"))
 
-    rows["notification"] = Notification.objects.create(user=instructor, type="enrollment", title="New",
-                                                        message="A student enrolled")
+    # trigger_notify_new_enrollment (spec 40) already wrote the instructor's enrollment notification.
+    rows["notification"] = Notification.objects.get_or_create(
+        user=instructor, type="enrollment", defaults={"title": "New", "message": "A student enrolled"})[0]
     rows["student_presence"] = StudentPresence.objects.create(user=student, course=course)
     return rows

@@ -1,0 +1,33 @@
+-- Reverse of logic_triggers.sql.
+DROP TRIGGER IF EXISTS update_instructor_stats_from_workshops_trigger ON public.workshops;
+DROP TRIGGER IF EXISTS log_assignment_activity_trigger ON public.assignment_submissions;
+DROP TRIGGER IF EXISTS log_quiz_activity_trigger ON public.quiz_attempts;
+DROP TRIGGER IF EXISTS init_instructor_stats_trigger ON public.instructor_profiles;
+DROP TRIGGER IF EXISTS update_instructor_stats_from_courses_trigger ON public.courses;
+DROP TRIGGER IF EXISTS update_course_rating_trigger ON public.course_reviews;
+DROP TRIGGER IF EXISTS recompute_progress_after_section_delete ON public.course_sections;
+DROP TRIGGER IF EXISTS recompute_progress_after_section_update ON public.course_sections;
+DROP TRIGGER IF EXISTS recompute_progress_after_lesson_delete ON public.course_lessons;
+DROP TRIGGER IF EXISTS recompute_progress_after_lesson_update ON public.course_lessons;
+DROP TRIGGER IF EXISTS recompute_progress_after_lesson_insert ON public.course_lessons;
+DROP TRIGGER IF EXISTS update_enrollment_progress_trigger ON public.student_progress;
+DROP TRIGGER IF EXISTS log_lesson_activity_trigger ON public.student_progress;
+DROP TRIGGER IF EXISTS stamp_student_progress_trigger ON public.student_progress;
+DROP TRIGGER IF EXISTS update_instructor_stats_from_enrollments_trigger ON public.enrollments;
+DROP TRIGGER IF EXISTS log_enrollment_activity_trigger ON public.enrollments;
+DROP TRIGGER IF EXISTS auto_update_enrolled_count ON public.enrollments;
+DROP TRIGGER IF EXISTS auto_create_student_progress ON public.enrollments;
+
+DROP FUNCTION IF EXISTS public.log_assignment_activity();
+DROP FUNCTION IF EXISTS public.log_quiz_activity();
+DROP FUNCTION IF EXISTS public.init_instructor_stats();
+DROP FUNCTION IF EXISTS public.update_instructor_stats_from_owner();
+DROP FUNCTION IF EXISTS public.update_course_rating();
+DROP FUNCTION IF EXISTS public.recompute_progress_on_lesson_change();
+DROP FUNCTION IF EXISTS public.update_enrollment_progress();
+DROP FUNCTION IF EXISTS public.log_lesson_activity();
+DROP FUNCTION IF EXISTS public.stamp_student_progress();
+DROP FUNCTION IF EXISTS public.update_instructor_stats_from_enrollment();
+DROP FUNCTION IF EXISTS public.log_enrollment_activity();
+DROP FUNCTION IF EXISTS public.auto_update_enrolled_count();
+DROP FUNCTION IF EXISTS public.auto_create_student_progress();

@@ -1,0 +1,202 @@
+"""``python manage.py seed``: the small demo data set (humanglue/seed_small.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import connection
+
+from humanglue.seed_small import DEMO_LOGINS, DEMO_PASSWORD, contract_tables, seed_small, table_counts
+from instructors.models import Course, Enrollment, InstructorSettings, StudentActivity
+from notifications.models import Notification
+from organizations.enums import ENUM_TYPES
+from organizations.models import Organization, User
+from payments.models import Payment, RevenueTransaction
+from talent.models import EngagementRequest, TalentProfile
+from workshops.models import Workshop
+
+
+def table_digests() -> dict[str, str]:
+    """One md5 per contract table over every row's full text: any changed value changes it."""
+    digests = {}
+    with connection.cursor() as cursor:
+        for table in contract_tables():
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {name} t")
+            digests[table] = cursor.fetchone()[0]
+    return digests
+
+
+def enum_columns() -> dict[str, list[tuple[str, str, bool]]]:
+    """enum type -> [(table, column, is_array)] over the contract's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT coalesce(elem.typname, t.typname), c.relname, a.attname, elem.typname IS NOT NULL
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r'
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_type elem ON elem.oid = t.typelem AND elem.typtype = 'e'
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relname = ANY(%s)
+              AND (t.typtype = 'e' OR elem.typname IS NOT NULL)
+            """,
+            [contract_tables()],
+        )
+        columns: dict[str, list[tuple[str, str, bool]]] = {}
+        for enum, table, column, is_array in cursor.fetchall():
+            columns.setdefault(enum, []).append((table, column, is_array))
+    return columns
+
+
+def values_in(table: str, column: str, is_array: bool) -> set[str]:
+    qn = connection.ops.quote_name
+    expression = f"unnest({qn(column)})" if is_array else qn(column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT ({expression})::text FROM {qn(table)}")
+        return {value for (value,) in cursor.fetchall() if value is not None}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_second_run_changes_nothing_and_says_so() -> None:
+    first = StringIO()
+    call_command("seed", stdout=first)
+    counts, digests = table_counts(), table_digests()
+    assert "seeded:" in first.getvalue() and "already seeded" not in first.getvalue()
+
+    second = StringIO()
+    call_command("seed", stdout=second)  # a separate transaction: now() differs, so any write would show
+    assert "already seeded: nothing to do" in second.getvalue()
+    assert table_counts() == counts
+    assert table_digests() == digests
+    for _label, email in DEMO_LOGINS:
+        assert email in second.getvalue()
+    assert DEMO_PASSWORD in second.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_small_reports_created_rows_and_then_zero() -> None:
+    created = seed_small(StringIO())
+    assert created == table_counts()  # the database was empty: everything in it was created by the seed
+    assert seed_small(StringIO()) == dict.fromkeys(contract_tables(), 0)
+
+
+@pytest.mark.django_db
+def test_every_contract_table_has_rows() -> None:
+    seed_small(StringIO())
+    counts = table_counts()
+    assert len(counts) == 29
+    assert [table for table, count in counts.items() if count == 0] == []
+    assert 180 <= sum(counts.values()) <= 400  # "about 200 rows"
+
+
+@pytest.mark.django_db
+def test_every_enum_value_used_by_a_column_appears() -> None:
+    seed_small(StringIO())
+    columns = enum_columns()
+    # content_type is one of the 16 enums but no column uses it (lessons use lesson_type).
+    assert "content_type" not in columns
+    assert set(columns) == set(ENUM_TYPES) - {"content_type"}
+    missing = {}
+    for enum, used_by in columns.items():
+        seen = set().union(*(values_in(*column) for column in used_by))
+        expected = set(ENUM_TYPES[enum].values)
+        if seen != expected:
+            missing[enum] = sorted(expected - seen)
+    assert missing == {}
+
+
+@pytest.mark.django_db
+def test_main_enum_columns_each_cover_their_enum() -> None:
+    seed_small(StringIO())
+    for table, column, enum in [
+        ("enrollments", "status", "enrollment_status"), ("workshops", "status", "workshop_status"),
+        ("workshops", "format", "workshop_type"), ("workshops", "level", "course_difficulty"),
+        ("courses", "status", "course_status"), ("courses", "level", "course_difficulty"),
+        ("courses", "pillar", "ai_pillar"), ("course_lessons", "content_type", "lesson_type"),
+        ("workshop_registrations", "status", "registration_status"), ("payments", "status", "payment_status"),
+        ("consultations", "status", "consultation_status"), ("assessments", "status", "assessment_status"),
+        ("assessments", "pillar", "ai_pillar"), ("student_activity", "activity_type", "activity_type"),
+        ("revenue_transactions", "transaction_type", "transaction_type"),
+        ("instructor_settings", "payout_schedule", "payout_schedule"), ("users", "role", "user_role"),
+    ]:
+        assert values_in(table, column, False) == set(ENUM_TYPES[enum].values), (table, column)
+
+
+@pytest.mark.django_db
+def test_demo_logins_authenticate() -> None:
+    seed_small(StringIO())
+    for label, email in DEMO_LOGINS:
+        user = authenticate(username=email, password=DEMO_PASSWORD)
+        assert user is not None and user.is_active, label
+    assert authenticate(username=DEMO_LOGINS[0][1], password="wrong password") is None
+
+
+@pytest.mark.django_db
+def test_every_role_of_the_leak_matrix_has_a_login() -> None:
+    seed_small(StringIO())
+    users = {email: User.objects.get(email=email) for _label, email in DEMO_LOGINS}
+    by_label = {label: users[email] for label, email in DEMO_LOGINS}
+    acme, globex = Organization.objects.get(slug="acme"), Organization.objects.get(slug="globex")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app.user_is_platform_admin(%s)", [by_label["platform admin"].pk])
+        assert cursor.fetchone()[0] is True
+    for org, tag in ((acme, "Acme"), (globex, "Globex")):
+        assert (by_label[f"org admin, {tag}"].organization, by_label[f"org admin, {tag}"].role) == (org, "org_admin")
+        assert by_label[f"member, {tag}"].organization == org
+        assert by_label[f"member, {tag}"].role == "member"
+        assert Enrollment.objects.filter(user=by_label[f"student, {tag}"]).exists()
+        assert Course.objects.filter(instructor=by_label[f"instructor, {tag}"], organization=org).exists()
+    assert TalentProfile.objects.filter(user=by_label["expert"]).exists()
+    outsider = by_label["outsider (no organization)"]
+    assert outsider.organization is None
+    assert not outsider.role_grants.exists() and not Enrollment.objects.filter(user=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_triggers_did_the_bookkeeping() -> None:
+    seed_small(StringIO())
+    full = Workshop.objects.get(slug="adaptive-leadership-live")
+    assert (full.capacity_total, full.capacity_remaining, full.enrolled_count, full.waitlist_count) == (3, 0, 3, 2)
+
+    assert set(StudentActivity.objects.values_list("activity_type", flat=True)) == {
+        "enrolled", "lesson_started", "lesson_completed", "quiz_passed", "quiz_failed", "assignment_submitted",
+        "course_completed", "workshop_registered", "workshop_attended", "certificate_earned", "comment_posted",
+        "question_asked"}
+    assert set(Notification.objects.values_list("type", flat=True)) == {
+        "enrollment", "workshop_registration", "completion", "review", "question", "payment", "announcement",
+        "co_instructor_update", "workshop_checkin"}
+
+    progress = dict(Enrollment.objects.filter(user__email="alice.kim@acme.example")
+                    .values_list("course__slug", "progress_percentage"))
+    assert progress == {"coaching-fundamentals": 100, "leading-through-change": 60}
+
+    # Revenue: one sale row per completed item payment, refunds negative, totals are net sums.
+    sales = RevenueTransaction.objects.exclude(transaction_type="refund")
+    assert sales.count() == Payment.objects.filter(status__in=("completed", "refunded")).exclude(
+        payment_type="subscription").count()
+    assert set(RevenueTransaction.objects.values_list("transaction_type", flat=True)) == {
+        "course_enrollment", "workshop_registration", "consultation", "refund"}
+    assert all(row.amount < 0 for row in RevenueTransaction.objects.filter(transaction_type="refund"))
+    strategy = Course.objects.get(slug="ai-marketplace-strategy")
+    assert strategy.total_revenue == Decimal("100.00")  # 149.00 sale, 49.00 refunded
+    assert Workshop.objects.get(slug="coaching-masterclass").total_revenue == Decimal("59.00")  # one kept, one refunded
+
+    engagement = EngagementRequest.objects.get(client__email="alice.kim@acme.example")
+    assert (engagement.status, engagement.payment_status, engagement.hours_used) == (
+        "active", "completed", Decimal("1.50"))
+    assert TalentProfile.objects.get(user__email="ava.johnson@humanglue.example").review_count == 1
+    assert set(InstructorSettings.objects.values_list("payout_schedule", flat=True)) == {
+        "weekly", "biweekly", "monthly"}
+
+
+def test_readme_lists_the_demo_logins() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Demo data", 1)[1]
+    assert DEMO_PASSWORD in section
+    assert [email for _label, email in DEMO_LOGINS if email not in section] == []

@@ -18,8 +18,17 @@ from django.utils import timezone
 
 from humanglue.contract import load_contract
 from payments.models import Certificate, Payment, RevenueTransaction
-from tests.talent.rls_world import ACTORS, TENANTS, actor, allowed, for_both, refused, row
-from tests.world import World, acting_as, visible_ids
+from tests.talent.rls_world import (
+    ACTORS,
+    actor,
+    allowed,
+    for_both,
+    refused,
+    row,
+    select_problems,
+    write_problems,
+)
+from tests.world import World, acting_as
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -52,39 +61,18 @@ def insert(obj: Any) -> None:
 
 @pytest.mark.parametrize("key", MODELS)
 def test_select_matrix(world: World, key: str) -> None:
-    problems = {}
-    for name in ACTORS:
-        with acting_as(actor(world, name)):
-            seen = visible_ids(MODELS[key])
-        expected = {row(world, t, key).pk for t in TENANTS if (name, t) in VISIBLE[key]}
-        if seen != expected:
-            problems[name] = (sorted(map(str, seen)), sorted(map(str, expected)))
-    assert problems == {}
+    assert select_problems(world, MODELS[key], key, VISIBLE[key]) == {}
 
 
 @pytest.mark.parametrize("key", UPDATES)
 def test_update_matrix(world: World, key: str) -> None:
     values, permitted = UPDATES[key]
-    problems = {}
-    for name in ACTORS:
-        for tenant in TENANTS:
-            with acting_as(actor(world, name)):
-                count = MODELS[key].objects.filter(pk=row(world, tenant, key).pk).update(**values)
-            if count != int((name, tenant) in permitted):
-                problems[(name, tenant)] = count
-    assert problems == {}
+    assert write_problems(world, MODELS[key], key, lambda qs: qs.update(**values), permitted) == {}
 
 
 @pytest.mark.parametrize("key", DELETES)
 def test_delete_matrix(world: World, key: str) -> None:
-    problems = {}
-    for name in ACTORS:
-        for tenant in TENANTS:
-            with acting_as(actor(world, name)):
-                count = MODELS[key].objects.filter(pk=row(world, tenant, key).pk).delete()[0]
-            if count != int((name, tenant) in DELETES[key]):
-                problems[(name, tenant)] = count
-    assert problems == {}
+    assert write_problems(world, MODELS[key], key, lambda qs: qs.delete()[0], DELETES[key]) == {}
 
 
 def test_payer_cannot_complete_or_refund_own_payment(world: World) -> None:

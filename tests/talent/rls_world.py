@@ -21,7 +21,7 @@ from django.db import ProgrammingError, transaction
 from organizations.models import User, UserRoleGrant
 from payments.models import Certificate, Payment
 from talent.models import Consultation, EngagementRequest, TalentProfile
-from tests.world import World, build_world
+from tests.world import World, acting_as, build_world, visible_ids
 
 # Every caller of the matrix. "anonymous" is a request without a user (app.current_user_id() NULL).
 ACTORS = (
@@ -86,3 +86,29 @@ def for_both(*actors: str) -> set[str]:
         else:
             out |= {f"a.{name}:a", f"b.{name}:b"}
     return out
+
+
+def select_problems(world: World, model: Any, key: str, visible: set[tuple[str, str]]) -> dict:
+    """Actors whose unfiltered queryset of ``model`` differs from the rows ``visible`` allows."""
+    problems = {}
+    for name in ACTORS:
+        with acting_as(actor(world, name)):
+            seen = visible_ids(model)
+        expected = {row(world, t, key).pk for t in TENANTS if (name, t) in visible}
+        if seen != expected:
+            problems[name] = (sorted(map(str, seen)), sorted(map(str, expected)))
+    return problems
+
+
+def write_problems(world: World, model: Any, key: str, write: Callable[[Any], int],
+                   permitted: set[tuple[str, str]]) -> dict:
+    """(actor, tenant) pairs where ``write`` on that tenant's row did not affect exactly 1 row when
+    permitted, 0 otherwise."""
+    problems = {}
+    for name in ACTORS:
+        for tenant in TENANTS:
+            with acting_as(actor(world, name)):
+                count = write(model.objects.filter(pk=row(world, tenant, key).pk))
+            if count != int((name, tenant) in permitted):
+                problems[(name, tenant)] = count
+    return problems

@@ -30,7 +30,7 @@ def test_scale_load_is_consistent_and_not_repeated(small_volumes: None) -> None:
     out = StringIO()
     call_command("seed", scale=1, stdout=out)
     text = out.getvalue()
-    assert "rows/s" in text and "zero drift" in text
+    assert "rows/s" in text and "the baseline of" in text and "zero drift" in text
     assert count("enrollments") == 60 * seed_scale.ENROLLMENTS_PER_STUDENT
     assert count("student_progress") == count("enrollments") * 4
     with connection.cursor() as cursor:

@@ -20,6 +20,11 @@ def load_contract() -> dict[str, Any]:
     return json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))
 
 
+def project_apps() -> list[str]:
+    """The apps that own contract tables, in the contract's order."""
+    return list(dict.fromkeys(table["app"] for table in load_contract()["tables"].values()))
+
+
 def normalize_type(sql_type: str) -> str:
     """Spell a column type the way ``format_type()`` and the contract do."""
     t = sql_type.strip().lower()

@@ -10,9 +10,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from organizations.db import APP_ROLE
+
 from .contract import load_contract, normalize_type
 
-APP_ROLE = "humanglue_app"
 # The seed report's required minimums (spec/schema.md "Totals"), printed beside the live counts.
 SEED_MINIMUMS = {"tables": 27, "enums": 16, "functions": 11, "views": 3, "triggers": 10, "indexes": 50,
                  "policies": 40}

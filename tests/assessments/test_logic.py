@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection, transaction
 
 from assessments.models import Assessment, AssessmentResponse
 from humanglue.contract import load_contract
-from organizations.db import enter_app_role, leave_app_role
 from organizations.models import Organization, User
+from tests.db import as_user, refused
+from tests.db import fetch as sql
 
 pytestmark = pytest.mark.django_db
 
@@ -30,32 +28,6 @@ SCORES = ("individual_score", "leadership_score", "cultural_score", "embedding_s
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-@contextmanager
-def as_user(user: User | None) -> Iterator[None]:
-    """The block runs under the app role as ``user`` (None: anonymous); its writes stay; then back to the owner."""
-    with transaction.atomic():
-        enter_app_role(user.pk if user else None)
-        yield
-        leave_app_role()
-
-
-@contextmanager
-def refused(sqlstate: str, reason: str | None = None) -> Iterator[None]:
-    with pytest.raises(DatabaseError) as info:
-        with transaction.atomic():
-            yield
-    cause = info.value.__cause__
-    assert cause.sqlstate == sqlstate, cause
-    if reason is not None:
-        assert cause.diag.constraint_name == reason, cause
-
-
-def sql(query: str, params: list | tuple | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, params or [])
-        return cursor.fetchall() if cursor.description else []
-
-
 def db_now() -> datetime:
     return sql("SELECT now()")[0][0]
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, ProgrammingError, connection, transaction
+from django.db import DatabaseError, ProgrammingError, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentResponse
+from tests.db import fetch
 from tests.world import World, acting_as, build_world, visible_ids
 
 pytestmark = pytest.mark.django_db
@@ -242,12 +243,6 @@ def test_response_delete(world: World, actor: str, label: str, count: int) -> No
 
 
 # ---------------------------------------------------------------------------------------------- catalog
-def fetch(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
-
-
 @pytest.mark.parametrize("table", TABLES)
 def test_policies_rls_and_grants_match_the_contract(table: str) -> None:
     policies = fetch("SELECT policyname, cmd, coalesce(qual, '') || ' ' || coalesce(with_check, '') "

@@ -7,12 +7,13 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from humanglue.contract import project_apps
 from organizations.models import User
 from tests.sample_data import PASSWORD, build_one_of_each
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"organizations", "instructors", "workshops", "assessments", "talent", "payments", "notifications"}
+PROJECT_APPS = set(project_apps())
 
 
 @pytest.fixture

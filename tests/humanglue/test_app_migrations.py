@@ -7,9 +7,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from humanglue.contract import project_apps
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROJECT_APPS = ["organizations", "instructors", "workshops", "assessments", "talent", "payments", "notifications"]
+PROJECT_APPS = project_apps()
 
 
 def existing_tables() -> set[str]:

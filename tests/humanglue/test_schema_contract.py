@@ -9,20 +9,15 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from humanglue.contract import load_contract, model_problems, normalize_type
+from humanglue.contract import load_contract, model_problems, normalize_type, project_apps
+from tests.db import fetch
 
 pytestmark = pytest.mark.django_db
 
 CONTRACT = load_contract()
 TABLES = CONTRACT["tables"]
-PROJECT_APPS = ["organizations", "instructors", "workshops", "assessments", "talent", "payments", "notifications"]
+PROJECT_APPS = project_apps()
 ACTION_CODES = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-
-
-def fetch(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
 
 
 def live_columns(table: str) -> dict[str, dict]:

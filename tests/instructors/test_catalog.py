@@ -5,9 +5,9 @@ search_path, EXECUTE grants), their triggers (name, table, timing, level, events
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from humanglue.contract import load_contract
+from tests.db import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,6 @@ TRIGGERS = {
 }
 VIEWS = ("instructor_course_performance", "instructor_workshop_performance", "student_engagement_summary",
          "course_enrollments", "lesson_progress")
-
-
-def fetch(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
 
 
 @pytest.mark.parametrize("fn", [f for f in CONTRACT["functions"] if f["name"] in MINE], ids=lambda f: f["name"])

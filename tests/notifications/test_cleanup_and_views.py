@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from instructors.models import CourseReview, Enrollment, StudentActivity
 from notifications.models import Notification, StudentPresence
+from tests.db import fetch
 from tests.notifications import builders as b
 from tests.world import acting_as
 
@@ -39,12 +39,6 @@ OWN_TRIGGERS = [
     (table, f"realtime_notify_{table}", "realtime_notify_change", {"INSERT", "UPDATE", "DELETE"})
     for table in CONTRACT["realtime"]["tables"]
 ]
-
-
-def fetch(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
 
 
 def scalar(sql: str, params: list | None = None) -> Any:

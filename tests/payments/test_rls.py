@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from humanglue.contract import load_contract
 from payments.models import Certificate, Payment, RevenueTransaction
+from tests.db import fetch
 from tests.talent.rls_world import (
     ACTORS,
     actor,
@@ -231,12 +232,6 @@ PRIVILEGES = {
     "certificates": {"SELECT", "INSERT", "UPDATE", "DELETE"},
     "revenue_transactions": {"SELECT"},
 }
-
-
-def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 @pytest.mark.parametrize("table", PRIVILEGES)

@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from humanglue.contract import load_contract
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.db import fetch
 from tests.talent.rls_world import (
     ACTORS,
     actor,
@@ -288,12 +288,6 @@ def test_maintained_columns_are_kept_for_api_callers(world: World, key: str, act
 # ------------------------------------------------------------------------------------------------
 
 TABLES = ("talent_profiles", "engagement_requests", "consultations")
-
-
-def fetch(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -19,6 +19,7 @@ import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from tests.db import fetch
 from tests.world import World, acting_as, build_world, visible_ids
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
 
@@ -379,12 +380,6 @@ def test_helpers(world: World, actor: str, instructs: set[str], registered: set[
 
 
 # ---------------------------------------------------------------------------------------------- catalog
-def fetch(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
-
-
 @pytest.mark.parametrize("table", TABLES)
 def test_policies_rls_and_grants_match_the_contract(table: str) -> None:
     policies = fetch("SELECT policyname, cmd, coalesce(qual, '') || ' ' || coalesce(with_check, '') "

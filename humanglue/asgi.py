@@ -5,6 +5,8 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "humanglue.settings")
+# Served requests connect as the LOGIN role humanglue_web, never as the owner (settings.py).
+os.environ.setdefault("HUMANGLUE_CONNECT_AS", "request")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)

@@ -102,3 +102,16 @@ def model_problems(connection: Any) -> list[str]:
         if index_count != spec["index_count"]:
             problems.append(f"{table}: {index_count} non-primary indexes, contract says {spec['index_count']}")
     return problems
+
+
+def secret_columns() -> dict[str, set[str]]:
+    """Table -> columns the app role may not SELECT (models' ``secret_fields``; DESIGN.md §3). The
+    project's addition to the contract, checked by ``verify``."""
+    from django.apps import apps
+
+    result: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        names = set(getattr(model, "secret_fields", ()))
+        if names:
+            result[model._meta.db_table] = {f.column for f in model._meta.concrete_fields if f.name in names}
+    return result

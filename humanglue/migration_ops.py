@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import migrations
 
+APP_ROLE = "humanglue_app"  # spec 00 §1
 ACTIONS = {"CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"}
 
 
@@ -109,3 +110,47 @@ class SetTableOnDelete(migrations.operations.base.Operation):
 
     def describe(self) -> str:
         return f"Set ON DELETE {self.action} on {self.table}.{self.column}"
+
+
+class RestrictColumnSelect(migrations.operations.base.Operation):
+    """Take the app role's SELECT on ``columns`` of ``table`` away, keep it on every other column.
+
+    Secret columns (password hashes, payout details, paid content) stay writable under the policies but
+    can never be read by request traffic, whatever a policy lets it see (column privileges, DESIGN.md §3).
+    A column added later is not readable by the app role until a migration grants it: fail closed.
+    The system context (``humanglue_system``) keeps its own table-level SELECT where it needs one.
+    """
+
+    reversible = True
+
+    def __init__(self, table: str, columns: list[str]) -> None:
+        self.table = table
+        self.columns = list(columns)
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__name__, [self.table, self.columns], {}
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def _readable_columns(self, schema_editor: Any) -> list[str]:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum", [f"public.{self.table}"])
+            return [name for (name,) in cursor.fetchall() if name not in self.columns]
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        quote = schema_editor.quote_name
+        readable = ", ".join(quote(c) for c in self._readable_columns(schema_editor))
+        schema_editor.execute(f"REVOKE SELECT ON public.{quote(self.table)} FROM {APP_ROLE}")
+        schema_editor.execute(f"GRANT SELECT ({readable}) ON public.{quote(self.table)} TO {APP_ROLE}")
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        quote = schema_editor.quote_name
+        readable = ", ".join(quote(c) for c in self._readable_columns(schema_editor))
+        schema_editor.execute(f"REVOKE SELECT ({readable}) ON public.{quote(self.table)} FROM {APP_ROLE}")
+        schema_editor.execute(f"GRANT SELECT ON public.{quote(self.table)} TO {APP_ROLE}")
+
+    def describe(self) -> str:
+        return f"Restrict the app role's SELECT on {self.table} to all columns but {', '.join(self.columns)}"

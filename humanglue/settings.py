@@ -4,6 +4,8 @@ DATABASE_URL   PostgreSQL to use; unset = the embedded PostgreSQL 18 in .data/po
 REDIS_URL      channel layer for many processes; unset = in-memory layer (one process).
 SECRET_KEY     required when DEBUG is off; a development default (with a warning) otherwise.
 DEBUG          default on for development.
+HUMANGLUE_CONNECT_AS  owner (default: commands, migrations) or request (set by asgi.py: the LOGIN role).
+DATABASE_REQUEST_URL  the request connection in full; unset = DATABASE_URL's server as humanglue_web.
 ALLOWED_HOSTS  comma-separated; default localhost names.
 """
 
@@ -36,7 +38,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "humanglue.admin_site.HumanGlueAdminConfig",  # django.contrib.admin with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,10 +110,25 @@ else:
         }
     }
     USING_EMBEDDED_POSTGRES = True
+
+# Request traffic (the ASGI server: asgi.py sets HUMANGLUE_CONNECT_AS=request) connects as the LOGIN
+# role humanglue_web, which is neither the owner nor a superuser nor BYPASSRLS and can only become
+# humanglue_app or humanglue_system; migrations and operator commands keep the owner's connection.
+# DATABASE_REQUEST_URL gives that connection in full (a password, another host such as PgBouncer);
+# unset, it is DATABASE_URL's server and database with the user humanglue_web.
+DATABASE_CONNECTS_AS = env.str("HUMANGLUE_CONNECT_AS", default="owner")
+if DATABASE_CONNECTS_AS not in ("owner", "request"):
+    raise ImproperlyConfigured("HUMANGLUE_CONNECT_AS must be 'owner' or 'request'.")
+if DATABASE_CONNECTS_AS == "request":
+    if env.str("DATABASE_REQUEST_URL", default=""):
+        DATABASES["default"] = env.db("DATABASE_REQUEST_URL")
+    else:
+        DATABASES["default"].update({"USER": "humanglue_web", "PASSWORD": ""})
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
+SESSION_ENGINE = "organizations.sessions"  # sessions only in the system context
 AUTHENTICATION_BACKENDS = ["organizations.backends.EmailBackend"]
 # Paths that read no contract table and run outside the request security context.
 SECURITY_CONTEXT_EXEMPT_PATHS = ["/healthz", "/static/"]

@@ -18,5 +18,12 @@ class EmailBackend(ModelBackend):
             return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id: Any) -> Any:
+        # With the password hash: the session check (get_session_auth_hash) needs it.
+        from django.contrib.auth import get_user_model
+
         with system_context():
-            return super().get_user(user_id)
+            try:
+                user = get_user_model()._default_manager.with_secrets().get(pk=user_id)
+            except (get_user_model().DoesNotExist, ValueError, TypeError):
+                return None
+            return user if self.user_can_authenticate(user) else None

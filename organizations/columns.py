@@ -62,11 +62,57 @@ class MaintainedColumnsModel(models.Model):
             else:
                 update_fields = kwargs.get("update_fields")
                 if update_fields is None:
+                    deferred = self.get_deferred_fields()
                     update_fields = [
                         f.name for f in self._meta.concrete_fields
                         if not f.primary_key and not f.generated and f.name not in maintained
+                        and f.attname not in deferred
                     ]
                 kwargs["update_fields"] = [name for name in update_fields if name not in maintained]
         super().save(*args, **kwargs)
         if maintained and not self._state.adding:
             self.refresh_from_db(fields=[f for f in self.maintained_fields])
+
+
+class SecretColumnsQuerySet(models.QuerySet):
+    def with_secrets(self) -> SecretColumnsQuerySet:
+        """Load the secret columns too: only in the system context (the app role may not SELECT them)."""
+        clone = self._chain()
+        clone.query.clear_deferred_loading()
+        return clone
+
+
+class SecretColumnsManager(models.Manager.from_queryset(SecretColumnsQuerySet)):  # type: ignore[misc]
+    """Defers the model's ``secret_fields``: the app role has no SELECT privilege on those columns, so
+    every query (request traffic included) must leave them out unless it asks ``with_secrets()``."""
+
+    def get_queryset(self) -> SecretColumnsQuerySet:
+        return super().get_queryset().defer(*self.model.secret_fields)
+
+
+class SecretColumnsModel(models.Model):
+    """A model with columns the app role may not read (password hashes, payout details, paid content).
+
+    The default and base managers defer them; reading one on an instance issues its own query, which
+    only the system context may run (the app role gets ``permission denied``). Saving an instance never
+    writes a deferred column back. The migration that restricts the columns is
+    ``humanglue.migration_ops.RestrictColumnSelect``; ``manage.py verify`` checks it.
+    """
+
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    objects = SecretColumnsManager()
+
+    class Meta:
+        abstract = True  # a subclass's Meta sets base_manager_name = "objects" (related lookups defer too)
+
+    def refresh_from_db(self, using: str | None = None, fields: Any = None, from_queryset: Any = None) -> None:
+        if from_queryset is None and fields is not None and set(fields) & set(self.secret_fields):
+            from_queryset = type(self)._default_manager.with_secrets()
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
+
+def secret_columns_of(model: type[models.Model]) -> list[str]:
+    """Database column names of ``model``'s secret fields."""
+    names = set(getattr(model, "secret_fields", ()))
+    return [f.column for f in model._meta.concrete_fields if f.name in names]

@@ -3,7 +3,7 @@
 Application traffic runs inside a transaction that starts with ``SET LOCAL ROLE humanglue_app`` and
 ``set_config('app.current_user_id', <uuid or ''>, true)``, so row-level security applies and nothing
 outlives the transaction (safe behind a transaction-mode pooler). ``system_context()`` is the one
-named way for privileged service code to act as the owner inside such a transaction.
+named way for privileged service code to act beyond the caller's rights (as ``humanglue_system``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from uuid import UUID
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 APP_ROLE = "humanglue_app"
+# Request traffic connects as this LOGIN role (settings: HUMANGLUE_CONNECT_AS=request, set by asgi.py);
+# it can become only the app role and the system role (organizations/sql/0005_request_roles.sql).
+REQUEST_LOGIN_ROLE = "humanglue_web"
+SYSTEM_ROLE = "humanglue_system"
 T = TypeVar("T")
 
 
@@ -55,24 +59,34 @@ def security_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) 
 
 @contextmanager
 def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Act as the owner (RLS off) inside a request transaction, then return to the app role.
+    """Run the block as ``humanglue_system`` (RLS bypassed, no DDL) from request traffic, then go back.
 
-    Only for the paths the contract names: authentication lookups, signup, invitation acceptance,
-    payment completion, the payments webhook and maintenance commands. Every use is a security
-    decision. Outside a request context it changes nothing (the connection already is the owner).
+    Only for the paths the contract names: authentication lookups and sessions, signup, invitation
+    acceptance, payment completion, the payments webhook. Every use is a security decision. From the app
+    role it switches for the block and returns to the app role; on the request LOGIN role outside a
+    transaction it opens one for the block. On an owner connection (operator commands, migrations,
+    tests' set-up) it changes nothing: the owner already bypasses RLS.
     """
     connection = connections[using]
-    if not connection.in_atomic_block or current_role(using) != APP_ROLE:
+    role = current_role(using)
+    if role not in (APP_ROLE, REQUEST_LOGIN_ROLE):
         yield
         return
+    if not connection.in_atomic_block:
+        with transaction.atomic(using=using):
+            with _cursor(using) as cursor:
+                cursor.execute(f"SET LOCAL ROLE {SYSTEM_ROLE}")
+            yield
+        return
     with _cursor(using) as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")
+        cursor.execute(f"SET LOCAL ROLE {SYSTEM_ROLE}")
     try:
         yield
     finally:
         try:
             with _cursor(using) as cursor:
-                cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+                # SET LOCAL ROLE NONE returns to the login role (humanglue_web), never further.
+                cursor.execute(f"SET LOCAL ROLE {role}" if role == APP_ROLE else "SET LOCAL ROLE NONE")
         except DatabaseError:
             pass  # the transaction is aborted: it will roll back, and the role change with it
 

@@ -14,7 +14,12 @@ class UserAddForm(BaseUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
+    """Django's change form without the password-hash summary: the app role may not read password
+    hashes (column privileges); passwords change through the admin's password form."""
+
+    password = None
+
     class Meta:
         model = User
-        fields = "__all__"
+        exclude = ("password",)
         field_classes: dict = {}

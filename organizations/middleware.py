@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from humanglue.db_errors import DatabaseRefusal, classify
 
-from .db import enter_app_role, leave_app_role
+from .db import enter_app_role, leave_app_role, system_context
 
 MAX_ATTEMPTS = 3
 
@@ -57,7 +57,8 @@ class SecurityContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(self.exempt):
             return self.get_response(request)
-        caller = resolve_caller(request)
+        with system_context():  # an authentication lookup: sessions and users, before any caller exists
+            caller = resolve_caller(request)
         for _attempt in range(MAX_ATTEMPTS):
             request._retry_transaction = False  # type: ignore[attr-defined]
             with transaction.atomic():

@@ -15,7 +15,7 @@ from django.core.validators import EmailValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models.functions import Lower
 
-from .columns import created_at, json_object, updated_at, uuid_pk
+from .columns import SecretColumnsModel, SecretColumnsQuerySet, created_at, json_object, updated_at, uuid_pk
 from .enums import UserRole
 from .fields import EnumField
 
@@ -146,7 +146,7 @@ class Team(models.Model):
         return self.name
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(SecretColumnsQuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         """One DELETE statement; the database's ON DELETE actions handle every dependent row."""
         pks = list(self.values_list("pk", flat=True))
@@ -155,6 +155,10 @@ class UserQuerySet(models.QuerySet):
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        # The app role may not read password hashes (column privileges): never select them by default.
+        return super().get_queryset().defer(*self.model.secret_fields)
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:
@@ -182,7 +186,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return self.annotate(email_lower=Lower("email")).get(email_lower=(username or "").lower())
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
     """The Django user model, stored in ``users`` (spec 10 §3). Logs in with e-mail."""
 
     class Status(models.TextChoices):
@@ -219,6 +223,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     updated_at = updated_at()
 
     objects = UserManager()
+    secret_fields = ("password",)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -227,6 +232,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         db_table = "users"
         ordering = ["email"]
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["email"], name="users_email_key"),
             models.UniqueConstraint(Lower("email"), name="users_email_lower_key"),

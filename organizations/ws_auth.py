@@ -12,6 +12,8 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
+from .db import system_context
+
 
 def _token_from_scope(scope: dict[str, Any]) -> str | None:
     query = parse_qs(scope.get("query_string", b"").decode())
@@ -30,7 +32,8 @@ def _user_for_token(raw: str) -> Any:
 
     auth = JWTAuthentication()
     try:
-        user = auth.get_user(auth.get_validated_token(raw.encode()))
+        with system_context():
+            user = auth.get_user(auth.get_validated_token(raw.encode()))
     except APIException:
         return AnonymousUser()
     return user if user.is_active else AnonymousUser()

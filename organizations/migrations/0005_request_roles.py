@@ -1,0 +1,28 @@
+from django.db import migrations
+
+from humanglue.migration_ops import RestrictColumnSelect
+from humanglue.sqlfiles import run_sql_file
+
+
+class Migration(migrations.Migration):
+    """Request traffic on its own LOGIN role, the system context on its own role, sessions and the admin
+    log out of the app role's reach, password hashes unreadable by the app role (issue 9, items 3, 12)."""
+
+    dependencies = [
+        ("organizations", "0003_users_teaching_relation"),
+        ("assessments", "0003_logic"),
+        ("instructors", "0004_dashboard"),
+        ("notifications", "0003_logic"),
+        ("payments", "0004_revenue_totals"),
+        ("talent", "0004_logic"),
+        ("workshops", "0004_logic"),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="user",
+            options={"base_manager_name": "objects", "ordering": ["email"]},
+        ),
+        run_sql_file("organizations", "0005_request_roles.sql", "0005_request_roles_reverse.sql"),
+        RestrictColumnSelect("users", ["password"]),
+    ]

@@ -196,7 +196,9 @@ class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
 
     id = uuid_pk()
     email = models.TextField(validators=[EmailValidator()])
-    password = models.CharField(max_length=128, db_default="!")
+    # No db_default in Django's state (the column keeps DEFAULT '!'): a db_default field is read back with
+    # INSERT ... RETURNING, and the app role may not read this column.
+    password = models.CharField(max_length=128, default="!")
     last_login = models.DateTimeField(null=True, blank=True, db_column="last_login_at")
     is_superuser = models.BooleanField(default=False, db_default=False)
     is_staff = models.BooleanField(default=False, db_default=False)

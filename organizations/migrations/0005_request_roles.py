@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 from humanglue.migration_ops import RestrictColumnSelect
 from humanglue.sqlfiles import run_sql_file
@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
             name="user",
             options={"base_manager_name": "objects", "ordering": ["email"]},
         ),
+        # State only: the column keeps DEFAULT '!', but Django no longer reads it back with RETURNING.
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(model_name="user", name="password",
+                                  field=models.CharField(default="!", max_length=128)),
+        ]),
         run_sql_file("organizations", "0005_request_roles.sql", "0005_request_roles_reverse.sql"),
         RestrictColumnSelect("users", ["password"]),
     ]

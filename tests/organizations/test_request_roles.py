@@ -152,3 +152,12 @@ def test_the_server_logs_in_through_the_login_role(live_asgi_server: str, settin
         assert index.status_code == 200 and "Site administration" in index.text
         assert client.get("/admin/organizations/user/").status_code == 200
     assert fetch("SELECT count(*) FROM django_session")[0][0] == 1
+
+
+def test_a_user_created_under_the_app_role_is_not_read_back_with_its_hash(world: World) -> None:
+    # INSERT ... RETURNING needs SELECT on every returned column: the hash must not be one of them.
+    with acting_as(world.platform_admin):
+        created = User.objects.create_user("new@example.com", PASSWORD, full_name="New")
+        assert User.objects.filter(pk=created.pk).exists()
+    policies = {r[0] for r in fetch("SELECT policyname FROM pg_policies WHERE tablename = 'django_admin_log'")}
+    assert policies == {"django_admin_log_select_own", "django_admin_log_insert_own"}

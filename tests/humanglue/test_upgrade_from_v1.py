@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from tests.db import fetch
 

@@ -109,10 +109,10 @@ def test_jwt_bearer_caller(member: User) -> None:
     assert bad["user_id"] == ""
 
 
-def test_system_context_switches_to_the_owner_and_back(member: User) -> None:
+def test_system_context_switches_to_the_system_role_and_back(member: User) -> None:
     with security_context(member.pk):
         assert session_state() == ("humanglue_app", str(member.pk))
         with system_context():
-            assert session_state()[0] != "humanglue_app"
+            assert session_state()[0] == "humanglue_system"
         assert session_state()[0] == "humanglue_app"
     assert session_state()[1] == ""

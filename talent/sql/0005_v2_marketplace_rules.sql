@@ -407,18 +407,29 @@ DECLARE
     v_movers text[];
     v_rate numeric;
     v_currency text;
+    v_admin boolean;
 BEGIN
     IF v_system THEN
         RETURN NEW;  -- no automatic column on consultations; system context skips the restrictions
     END IF;
 
     IF TG_OP = 'INSERT' THEN
+        v_admin := (SELECT app.is_platform_admin());
         -- The payment mirror is pinned by the parties' INSERT policies (spec 60).
         IF NEW.user_rating IS NOT NULL OR NEW.user_feedback IS NOT NULL THEN
             RAISE EXCEPTION 'a new consultation carries no rating or feedback'
                 USING ERRCODE = '42501', CONSTRAINT = 'restricted_column';
         END IF;
-        IF NEW.engagement_request_id IS NULL AND NOT (SELECT app.is_platform_admin()) THEN
+        -- A client's booking or session request leaves the expert's columns empty (a meeting link or
+        -- notes written by the client would read as the expert's).
+        IF NOT v_admin AND NEW.expert_id IS DISTINCT FROM (SELECT app.current_user_id())
+           AND (NEW.actual_start IS NOT NULL OR NEW.actual_end IS NOT NULL OR NEW.duration_minutes IS NOT NULL
+                OR NEW.meeting_url IS NOT NULL OR NEW.meeting_notes IS NOT NULL OR NEW.expert_notes IS NOT NULL
+                OR NEW.action_items IS DISTINCT FROM '[]'::jsonb) THEN
+            RAISE EXCEPTION 'the expert''s columns of a consultation are the expert''s to write'
+                USING ERRCODE = '42501', CONSTRAINT = 'restricted_column';
+        END IF;
+        IF NEW.engagement_request_id IS NULL AND NOT v_admin THEN
             -- A standalone booking costs the expert's rate for the booked time (spec 60:
             -- round(hourly_rate x scheduled hours, 2)), in the profile's currency.
             SELECT tp.hourly_rate, tp.currency INTO v_rate, v_currency

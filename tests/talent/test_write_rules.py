@@ -272,6 +272,22 @@ def test_notes_belong_to_their_party(world: World) -> None:
             update(er, title="too late: the request was accepted")
 
 
+def test_client_cannot_prefill_the_experts_columns(world: World) -> None:
+    start = timezone.now() + timedelta(days=12)
+    for extra in ({"meeting_url": "https://evil.example.com/join"}, {"expert_notes": "Client is always right"},
+                  {"duration_minutes": 600}, {"action_items": [{"title": "Refund me"}]}):
+        with acting_as(world.a.student):
+            with refused("42501", "restricted_column"):
+                Consultation.objects.create(user=world.a.student, expert=world.a.expert, pillar="coaching",
+                                            scheduled_start=start, scheduled_end=start + timedelta(hours=1),
+                                            **extra)
+    with acting_as(world.a.expert):  # the expert's own session in the engagement may carry them
+        Consultation.objects.create(user=world.a.student, expert=world.a.expert, pillar="coaching",
+                                    engagement_request=engagement(world), status="scheduled",
+                                    meeting_url="https://meet.example.com/a", scheduled_start=start,
+                                    scheduled_end=start + timedelta(hours=1))
+
+
 def test_amount_and_currency_of_a_booking_are_never_api_writable(world: World) -> None:
     booking = standalone(world)
     for who in (world.a.student, world.a.expert, world.platform_admin):

@@ -462,6 +462,9 @@ def test_certificate_numbers_are_immutable(people) -> None:
 
 def test_instructor_issues_a_numbered_certificate_under_the_app_role(people) -> None:
     course = data.course(people["instructor"])
+    # Certificates only for a completed source (payments/0005): the student completed the course.
+    done = Enrollment.objects.create(user=people["student"], course=course)
+    Enrollment.objects.filter(pk=done.pk).update(status="completed", completed_at=timezone.now())
     with request_as(people["instructor"]):
         # The issuer cannot read the student's certificate back (RLS), so no RETURNING here.
         sql("INSERT INTO certificates (user_id, certificate_type, title, issuer_name, course_id, issued_by) "

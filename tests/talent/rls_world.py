@@ -7,7 +7,7 @@ policy something to decide on:
 - tenant a's engagement request is ``active`` (sessions may be scheduled in it), tenant b's stays
   ``pending``;
 - tenant b's talent profile is private (not in the marketplace);
-- tenant b's certificate is verified (publicly readable), tenant a's is not.
+- tenant b's certificate is verified (found by verify_certificate(number)), tenant a's is not.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from django.utils import timezone
 from humanglue.contract import load_contract
 from talent.models import Consultation, EngagementRequest, TalentProfile
 from tests.db import fetch
+from tests.db import refused as db_refused
 from tests.talent.rls_world import (
     ACTORS,
     actor,
@@ -43,8 +44,10 @@ VISIBLE = {
 }
 UPDATES = {
     "talent_profile": ({"tagline": "Updated tagline"}, allowed(for_both("expert", "platform_admin"))),
-    "engagement_request": ({"title": "Updated"}, allowed(PARTIES | for_both("platform_admin"))),
-    "consultation": ({"title": "Updated"}, allowed(PARTIES | for_both("platform_admin"))),
+    # metadata: a column both parties may write in any status (talent/0005 column rules; title is the
+    # client's, and only while the request is open: tests/talent/test_write_rules.py).
+    "engagement_request": ({"metadata": {"note": "Updated"}}, allowed(PARTIES | for_both("platform_admin"))),
+    "consultation": ({"metadata": {"note": "Updated"}}, allowed(PARTIES | for_both("platform_admin"))),
 }
 DELETES = {
     "talent_profile": allowed(for_both("expert", "platform_admin")),
@@ -220,13 +223,18 @@ def test_consultation_insert(world: World, case: str, who: str, build: Callable[
 
 
 def test_parties_cannot_hand_rows_to_someone_else(world: World) -> None:
-    """UPDATE ... WITH CHECK: a party cannot move its row to another client or expert."""
+    """A party cannot move its row to another client or expert: the parties of an engagement request or
+    a consultation are immutable (talent/0005 guards, 23514, before UPDATE ... WITH CHECK would refuse);
+    a profile's owner is held by the WITH CHECK."""
     er, c, p = (row(world, "a", k) for k in ("engagement_request", "consultation", "talent_profile"))
     with acting_as(world.a.student):
-        refused(lambda: EngagementRequest.objects.filter(pk=er.pk).update(client=world.b.student))
-        refused(lambda: Consultation.objects.filter(pk=c.pk).update(user=world.b.student))
+        with db_refused("23514", "immutable_column"):
+            EngagementRequest.objects.filter(pk=er.pk).update(client=world.b.student)
+        with db_refused("23514", "immutable_column"):
+            Consultation.objects.filter(pk=c.pk).update(user=world.b.student)
     with acting_as(world.a.expert):
-        refused(lambda: EngagementRequest.objects.filter(pk=er.pk).update(expert=world.b.expert))
+        with db_refused("23514", "immutable_column"):
+            EngagementRequest.objects.filter(pk=er.pk).update(expert=world.b.expert)
         refused(lambda: TalentProfile.objects.filter(pk=p.pk).update(user=world.outsider))
 
 
@@ -249,12 +257,12 @@ def test_expert_cannot_delete_completed_or_standalone_consultations(world: World
 # ------------------------------------------------------------------------------------------------
 
 GUARDS = [
-    # (key, actors, ordinary change, maintained changes)
+    # (key, actors, ordinary change, maintained changes); the ordinary change is one every actor may make
     ("talent_profile", ("a.expert", "platform_admin"), {"tagline": "Renamed coach"},
      {"rating": Decimal("4.90"), "review_count": 9, "total_sessions": 3}),
-    ("engagement_request", ("a.student", "a.expert", "platform_admin"), {"title": "Renamed"},
+    ("engagement_request", ("a.student", "a.expert", "platform_admin"), {"metadata": {"renamed": True}},
      {"hours_used": Decimal("3.00"), "payment_status": "completed"}),
-    ("consultation", ("a.student", "a.expert", "platform_admin"), {"title": "Renamed"},
+    ("consultation", ("a.student", "a.expert", "platform_admin"), {"metadata": {"renamed": True}},
      {"payment_status": "completed"}),
 ]
 
@@ -308,18 +316,19 @@ def test_catalog(table: str) -> None:
         t for t in contract["triggers"] if t.startswith("protect_") or t.endswith("_updated_at")}
 
 
-def test_protect_triggers_call_preserve_maintained_columns() -> None:
+def test_protect_triggers_keep_maintained_columns() -> None:
+    """talent_profiles keeps preserve_maintained_columns(); since talent/0005 the engagement request and
+    consultation triggers run the tables' guards, which keep the same columns and add the write rules."""
     rows = fetch("""
         SELECT tgname, tgrelid::regclass::text, tgtype, tgfoid::regproc::text,
                encode(tgargs, 'escape')
         FROM pg_trigger WHERE tgname LIKE 'protect\\_%%' AND tgrelid::regclass::text = ANY(%s)
     """, [list(TABLES)])
-    # tgtype 19 = ROW (1) | BEFORE (2) | UPDATE (16)
+    # tgtype 19 = ROW (1) | BEFORE (2) | UPDATE (16); 23 adds INSERT (4)
     assert sorted(rows) == [
-        ("protect_consultation_payment_mirror", "consultations", 19, "preserve_maintained_columns",
-         "payment_id\\000payment_status\\000"),
-        ("protect_engagement_request_maintained", "engagement_requests", 19, "preserve_maintained_columns",
-         "hours_used\\000payment_id\\000payment_status\\000"),
+        ("protect_consultation_payment_mirror", "consultations", 23, "app.guard_consultations_columns", ""),
+        ("protect_engagement_request_maintained", "engagement_requests", 23,
+         "app.guard_engagement_requests_columns", ""),
         ("protect_talent_profile_counters", "talent_profiles", 19, "preserve_maintained_columns",
          "rating\\000review_count\\000total_sessions\\000"),
     ]

@@ -29,6 +29,7 @@ API_FUNCTIONS = {
     "get_user_workshop_history", "workshop_current_price", "get_user_latest_assessment", "get_assessment_progress",
     "get_org_adaptability_trend", "calculate_dimension_score", "search_talent", "get_client_engagement_summary",
     "get_user_payment_history", "get_user_certificates", "workshop_admission_state", "talent_search_document",
+    "verify_certificate",  # contract version 2: anonymous certificate checks by number
 }
 
 

@@ -157,6 +157,7 @@ $$;
 -- =============================================================================================
 -- §6.2 enforce_workshop_registration_rules(): the landed steps, plus
 -- - system context reaches the lock and the price through the owner-only helpers;
+-- - completed_at is NULL unless the row is attended, whoever writes (issue 9 audit of automatic columns);
 -- - organization attribution (issue 9 item 6), for every writer but system context: a new or changed
 --   organization_id must be an organization the registrant belongs to (app.user_belongs_to_org), and
 --   only a platform admin may change it on an existing row (a registrant's change is silently undone
@@ -310,11 +311,18 @@ BEGIN
         -- Derived: only the owner (imports, repairs) may write it without a status change.
         NEW.status_changed_at := OLD.status_changed_at;
     END IF;
+    -- completed_at is derived for every writer: set on becoming attended (an imported value is kept),
+    -- never cleared while attended, NULL in every other status (it used to survive a staff write on a
+    -- row that was not attended).
     IF NEW.status = 'attended' THEN
-        IF (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'attended') AND NEW.completed_at IS NULL THEN
-            NEW.completed_at := now();
+        IF NEW.completed_at IS NULL THEN
+            IF TG_OP = 'UPDATE' AND OLD.status = 'attended' THEN
+                NEW.completed_at := coalesce(OLD.completed_at, now());
+            ELSE
+                NEW.completed_at := now();
+            END IF;
         END IF;
-    ELSIF TG_OP = 'UPDATE' AND OLD.status = 'attended' THEN
+    ELSE
         NEW.completed_at := NULL;
     END IF;
 

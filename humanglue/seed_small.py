@@ -1,11 +1,12 @@
-"""The small demo data set of ``python manage.py seed`` (about 270 rows in the 29 contract tables).
+"""The small demo data set of ``python manage.py seed`` (about 290 rows in the 29 contract tables).
 
 Two organizations (Acme, Globex) with teams and members, three instructors with courses, sections and
-lessons, students at different stages, workshops (one full with a waitlist), assessments, two experts
-with engagements and consultations, payments (completed, pending, failed, refunded), certificates,
-notifications and presence. Every role of the leak matrix has a login: platform admin, the two org
-admins, an instructor, a student and a plain member per organization, the experts, and an outsider
-who belongs to no organization and owns nothing (anonymous needs no account).
+lessons, students at different stages, workshops (one full with a waitlist), assessments, four experts
+(two independent, one in each organization) with engagements and consultations, payments (completed,
+pending, failed, refunded), certificates, notifications and presence. Every role of the leak matrix has
+a login: platform admin, the two org admins, an instructor, a student and a plain member per
+organization, the experts, and an outsider who belongs to no organization and owns nothing (anonymous
+needs no account).
 
 How it is written:
 - As the owner (no security context): the seed is an operator command (conventions §1).
@@ -19,6 +20,10 @@ How it is written:
   is found by its natural unique key (e-mail, slug, (user, course), transaction id...). A row that
   already exists is left alone, and the follow-up steps of a row (progress, payment completion,
   grading...) run only in the run that created it. The whole seed is one transaction.
+- Two tenants in every private table: every table whose rows belong to users (each of its owner columns:
+  user, student, client, expert, instructor...) has rows of an Acme user and of a Globex user, so that a
+  leak test on the seed can see a row cross the tenant wall (tests/humanglue/test_seed.py derives the
+  tables from the models).
 - Coverage: every value of every enum that a column uses appears (the ``content_type`` enum has no
   column, so it has nothing to cover); all 12 ``activity_type`` values, all 4 ``transaction_type``
   values (course, workshop, consultation and engagement payments, two refunds) and the 3 payout
@@ -206,6 +211,10 @@ class _Seed:
             ("sam", "sam.rivera@humanglue.example", "Sam Rivera", None, {"company_name": "Rivera Coaching"}),
             ("ava", "ava.johnson@humanglue.example", "Ava Johnson", None, {"company_name": "Johnson Advisory"}),
             ("noah", "noah.patel@humanglue.example", "Noah Patel", None, {"timezone": "Asia/Kolkata"}),
+            # Experts employed by the two organizations (internal coaches), so expert-side rows exist per tenant.
+            ("grace", "grace.obi@acme.example", "Grace Obi", acme,
+             {"job_title": "Internal agile coach", "department": "People"}),
+            ("hugo", "hugo.brandt@globex.example", "Hugo Brandt", globex, {"job_title": "Operations excellence lead"}),
             ("outsider", "outsider@humanglue.example", "Owen Stone", None, {}),
         ]
         for name, email, full_name, org, extra in people:
@@ -221,7 +230,8 @@ class _Seed:
             ("admin", "super_admin_full", None), ("acme_admin", "org_admin", acme),
             ("globex_admin", "org_admin", globex), ("acme_lead", "team_lead", acme),
             ("maya", "instructor", None), ("leo", "instructor", None), ("sam", "instructor", None),
-            ("ava", "expert", None), ("noah", "expert", None), ("emma", "client", None),
+            ("ava", "expert", None), ("noah", "expert", None), ("grace", "expert", None), ("hugo", "expert", None),
+            ("emma", "client", None),
             ("diego", "member", acme),  # a second organization through an org-scoped grant
         ]
         for name, role, org in grants:
@@ -382,7 +392,12 @@ class _Seed:
         enrollment, created = self.course_purchase("chloe", "ai-marketplace-strategy")
         if created:
             self.complete(enrollment, "ai-marketplace-strategy:1", minutes=14)
+            self.quiz(enrollment, "ai-marketplace-strategy:3", attempt=1, score=7)
             self.submission(enrollment, "ai-marketplace-strategy:4", "Pricing experiment for our marketplace.")
+            self.row(CourseReview, "review:chloe:ai-marketplace-strategy",
+                     natural={"course": c["ai-marketplace-strategy"], "user": u["chloe"]}, enrollment=enrollment,
+                     rating=4, title="Sharp frameworks", review_text="The pricing module changed how we quote.",
+                     content_quality_rating=4, instructor_rating=5, value_rating=3)
             payment_refund(transaction_id=self.transaction_id("chloe", "ai-marketplace-strategy"),
                            amount_refunded=Decimal("49.00"), reason="Goodwill credit: live session moved")
 
@@ -509,9 +524,9 @@ class _Seed:
             **common)
         if created:
             attended = {name: self.registration(w3, name, status="attended", attendance_duration_minutes=110,
-                                                attendance_percentage=92) for name in ("chloe", "diego")}
+                                                attendance_percentage=92) for name in ("chloe", "diego", "ben")}
             self.registration(w3, "emma", status="no_show")
-            for name, score in (("chloe", 5), ("diego", 4)):
+            for name, score in (("chloe", 5), ("diego", 4), ("ben", 3)):
                 self.row(WorkshopFeedback, f"feedback:{w3.slug}:{name}", registration=attended[name],
                          overall_satisfaction=score, content_rating=score, delivery_rating=5, interaction_rating=4,
                          would_recommend=True, nps_score=8 + score // 5, what_went_well="Real cases from the field.")
@@ -607,6 +622,10 @@ class _Seed:
                     "200.00", ["adaptability", "coaching"], "available", "facilitative", ["assess", "reframe"]),
             "noah": ("Culture Change Coach", "Culture change that sticks, one team ritual at a time",
                      "150.00", ["coaching", "marketplace"], "limited", "directive", ["embed", "scale"]),
+            "grace": ("Agile Transformation Coach", "Small experiments, every sprint, across the whole company",
+                      "120.00", ["adaptability"], "available", "hybrid", ["assess", "embed"]),
+            "hugo": ("Operations Change Lead", "Lean routines for teams that run around the clock",
+                     "130.00", ["marketplace", "coaching"], "booked", "directive", ["reframe", "scale"]),
         }
         for name, (title, tagline, rate, pillars, availability, style, stages) in profiles.items():
             self.row(
@@ -660,6 +679,20 @@ class _Seed:
                  hours_total=Decimal("5.00"), hourly_rate=Decimal("150.00"), status="completed",
                  start_date=self.at(-90).date(), end_date=self.at(-40).date(), completed_at=self.at(-40),
                  client_satisfaction_score=4, outcomes={"summary": "Daily stand-ups adopted by all shifts"})
+
+        # Each organization's internal coach: a requested engagement and a requested session with a colleague.
+        self.row(EngagementRequest, "engagement:tom:grace", client=u["acme_lead"], expert=u["grace"],
+                 organization=acme, focus_area="Team retrospectives", initial_message="Could you run ours?",
+                 hours_total=Decimal("4.00"), hourly_rate=Decimal("120.00"))
+        self.row(EngagementRequest, "engagement:omar:hugo", client=u["globex_member"], expert=u["hugo"],
+                 organization=globex, focus_area="Shift handovers", hours_total=Decimal("3.00"),
+                 hourly_rate=Decimal("130.00"))
+        self.row(Consultation, "consultation:nina:grace", user=u["acme_member"], expert=u["grace"], organization=acme,
+                 pillar="adaptability", session_type="coaching", title="Onboarding rituals",
+                 scheduled_start=self.at(4, 11), scheduled_end=self.at(4, 12), amount=Decimal("0.00"))
+        self.row(Consultation, "consultation:omar:hugo", user=u["globex_member"], expert=u["hugo"],
+                 organization=globex, pillar="marketplace", session_type="consultation", title="Depot routines",
+                 scheduled_start=self.at(8, 9), scheduled_end=self.at(8, 10), amount=Decimal("0.00"))
 
         # Standalone consultations: Emma books and pays, Ava confirms; Ben's past session; Diego cancelled.
         consultation, created = self.row(

@@ -429,3 +429,18 @@ def test_trigger_names_timing_and_events(table: str, trigger: str, timing: str, 
                "WHERE event_object_table = %s AND trigger_name = %s", [table, trigger])
     assert {r[1] for r in rows} == events
     assert {(r[0], r[2]) for r in rows} == {(timing, "ROW")}
+
+
+# ----------------------------------------------------- issue 9 audit: automatic columns in system context
+def test_automatic_columns_apply_to_owner_writes(user: User, org: Organization) -> None:
+    """Issue 9 ("automatic columns skipped in system context", the instructors bug): owner writes may keep
+    imported scores where no scored response exists and supply timestamps (staff), but the derived scores,
+    the status timestamps and the organization default are applied to them as to everyone."""
+    a = imported(user, status="in_progress")
+    assert (a.organization_id, a.started_at, a.completed_at) == (org.pk, db_now(), None)
+    answer(a, "q1", "individual", 70)
+    Assessment.objects.filter(pk=a.pk).update(individual_score=5, leadership_score=40, status="completed")
+    a.refresh_from_db()
+    assert (a.individual_score, a.leadership_score, a.overall_score, a.completed_at) == (70, 40, 55, db_now())
+    Assessment.objects.filter(pk=a.pk).update(status="in_progress")
+    assert Assessment.objects.get(pk=a.pk).completed_at is None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection
@@ -54,6 +56,33 @@ def enum_columns() -> dict[str, list[tuple[str, str, bool]]]:
     return columns
 
 
+def owner_paths(model: Any, seen: tuple[Any, ...] = ()) -> list[str]:
+    """ORM lookups from ``model`` to the users a row belongs to: its NOT NULL foreign keys to users (both
+    parties where there are two, e.g. client and expert), or, for a table without one, those of its NOT NULL
+    parents (an answer belongs to its assessment's user). Nullable ones (graded_by, issued_by...) are audit
+    pointers, not owners."""
+    direct = [f.name for f in model._meta.concrete_fields
+              if f.is_relation and not f.null and f.related_model is User]
+    if direct:
+        return direct
+    return [f"{f.name}__{path}" for f in model._meta.concrete_fields
+            if f.is_relation and not f.null and f.related_model not in (*seen, model)
+            for path in owner_paths(f.related_model, (*seen, model))]
+
+
+def per_user_tables() -> dict[str, tuple[Any, list[str]]]:
+    """Every contract table whose rows belong to users, derived from the models (a new table or owner column
+    is picked up without editing this test): table -> (model, owner lookups)."""
+    tables = set(contract_tables())
+    found = {}
+    for model in apps.get_models():
+        if model._meta.db_table in tables and model is not User:
+            paths = owner_paths(model)
+            if paths:
+                found[model._meta.db_table] = (model, paths)
+    return found
+
+
 def values_in(table: str, column: str, is_array: bool) -> set[str]:
     qn = connection.ops.quote_name
     expression = f"unnest({qn(column)})" if is_array else qn(column)
@@ -93,6 +122,28 @@ def test_every_contract_table_has_rows() -> None:
     assert len(counts) == 29
     assert [table for table, count in counts.items() if count == 0] == []
     assert 180 <= sum(counts.values()) <= 400  # "about 200 rows"
+
+
+@pytest.mark.django_db
+def test_every_per_user_table_has_rows_of_users_of_both_organizations() -> None:
+    """Issue 9: leak tests prove nothing on a table whose rows all belong to one organization's users. For
+    every owner column of every per-user table, the seed has rows of an Acme user and of a Globex user (by
+    their home organization), so at least two users of two organizations."""
+    seed_small(StringIO())
+    tables = per_user_tables()
+    # The derivation finds the private tables, the two-party ones and the ones owned through a parent.
+    assert {"quiz_attempts", "assessment_responses", "workshop_feedback", "student_progress", "notifications",
+            "payments"} <= set(tables)
+    assert tables["consultations"][1] == ["user", "expert"]
+    assert tables["assessment_responses"][1] == ["assessment__user"]
+    assert not {"organizations", "teams", "courses", "course_sections", "course_lessons"} & set(tables)
+    lacking = {}
+    for table, (model, paths) in sorted(tables.items()):
+        for path in paths:
+            orgs = set(model.objects.values_list(f"{path}__organization__slug", flat=True))
+            if not {"acme", "globex"} <= orgs:
+                lacking[f"{table}.{path}"] = sorted(org or "-" for org in orgs)
+    assert lacking == {}
 
 
 @pytest.mark.django_db

@@ -179,3 +179,53 @@ def test_repeatable_read_conflict_raises_40001_for_the_api_to_retry() -> None:
         assert insert_registration(workshop.pk, first.pk)(early) == "registered"
         early.commit()
     assert counters(workshop) == (2, 0, SEATS - 2)
+
+
+def workshop_is_locked(workshop_id: Any) -> bool:
+    """Whether another transaction holds a row lock on the workshop (an owner ``FOR UPDATE NOWAIT`` probe)."""
+    with psycopg.connect(**conninfo()) as probe:
+        try:
+            probe.execute("SELECT 1 FROM workshops WHERE id = %s FOR UPDATE NOWAIT", [workshop_id])
+        except psycopg.errors.LockNotAvailable:
+            return True
+        return False
+
+
+def attack(user_id: Any, sql: str, params: list[Any], workshop_id: Any) -> tuple[psycopg.Error | None, bool]:
+    """Run ``sql`` as ``user_id`` (None: anonymous) under the app role and, with that transaction still open
+    (an error leaves it open, aborted, until the client rolls back), say whether the workshop is locked."""
+    with psycopg.connect(**conninfo()) as attacker:
+        attacker.execute("SET LOCAL ROLE humanglue_app")
+        attacker.execute("SELECT set_config('app.current_user_id', %s, true)", [str(user_id) if user_id else ""])
+        error = None
+        try:
+            attacker.execute(sql, params)
+        except psycopg.Error as exc:
+            error = exc
+        locked = workshop_is_locked(workshop_id)
+        attacker.rollback()
+    return error, locked
+
+
+def test_only_someone_who_may_register_can_lock_a_workshop() -> None:
+    """Issue 9 item 10: workshop_admission_state() locks the workshop FOR UPDATE until the caller's transaction
+    ends; an anonymous caller (directly, or through a registration that RLS refuses only after the BEFORE trigger)
+    or a signed-in caller on a draft could hold every registration of that workshop."""
+    workshop = make_workshop(waitlist=False)
+    fan = User.objects.create_user(f"fan{next(_serial)}@example.com", "pw-Concurrency-1", full_name="Fan")
+    draft = make_workshop(waitlist=False)
+    Workshop.objects.filter(pk=draft.pk).update(status="draft")
+    state = "SELECT * FROM public.workshop_admission_state(%s, NULL)"
+    insert = "INSERT INTO workshop_registrations (workshop_id, user_id) VALUES (%s, %s)"
+
+    for sql, params in ((state, [workshop.pk]), (insert, [workshop.pk, fan.pk])):
+        error, locked = attack(None, sql, params, workshop.pk)
+        assert (error.sqlstate, error.diag.constraint_name) == ("42501", "admission_state_forbidden")
+        assert not locked
+    error, locked = attack(fan.pk, state, [draft.pk], draft.pk)
+    assert error is None and not locked
+    error, locked = attack(fan.pk, insert, [draft.pk, fan.pk], draft.pk)
+    assert (error.sqlstate, error.diag.constraint_name) == ("23514", "workshop_not_open") and not locked
+    # Registering for an open workshop still takes the lock, as the admission design needs.
+    error, locked = attack(fan.pk, insert, [workshop.pk, fan.pk], workshop.pk)
+    assert error is None and locked

@@ -842,3 +842,43 @@ def test_trigger_names_timing_and_events(table: str, trigger: str) -> None:
                         [trigger, f"public.{table}"])[0]
     if columns:
         assert f"UPDATE OF {columns} ON" in definition
+
+
+# ----------------------------------------------------- issue 9 audit: automatic columns in system context
+def test_automatic_columns_apply_to_owner_writes(org: Organization, instructor: User) -> None:
+    """Issue 9 ("automatic columns skipped in system context", the instructors bug): owner writes are system
+    context, which skips only restrictions (a registrant's columns and transitions, the guards of
+    status_changed_at and total_revenue). Every derived column is still derived for them."""
+    long_ago = db_now() - timedelta(days=400)
+    w = make_workshop(instructor, capacity_total=3, price_amount=Decimal("30.00"), status="draft")
+    Workshop.objects.filter(pk=w.pk).update(status="published", enrolled_count=7, capacity_remaining=1,
+                                            published_at=None, duration_minutes=None)
+    w.refresh_from_db()
+    assert (w.published_at, w.enrolled_count, w.capacity_remaining, w.duration_minutes) == (db_now(), 0, 3, 120)
+
+    student = make_user("student", org)
+    (row,) = sql("INSERT INTO workshop_registrations (workshop_id, user_id, status_changed_at, completed_at) "
+                 "VALUES (%s, %s, %s, %s) RETURNING id, organization_id, price_paid, payment_status, "
+                 "status_changed_at, completed_at", [w.pk, student.pk, long_ago, long_ago])
+    assert row[1:] == (org.pk, Decimal("30.00"), "pending", db_now(), None)  # completed_at: only when attended
+    registration = WorkshopRegistration.objects.get(pk=row[0])
+    set_status(registration, "attended", completed_at=None)
+    registration.refresh_from_db()
+    assert (registration.completed_at, registration.status_changed_at) == (db_now(), db_now())
+    set_status(registration, "attended", completed_at=None)  # not cleared while attended
+    assert WorkshopRegistration.objects.get(pk=registration.pk).completed_at == db_now()
+    set_status(registration, "no_show", status_changed_at=long_ago)
+    registration.refresh_from_db()
+    assert (registration.completed_at, registration.status_changed_at) == (None, db_now())
+    assert counters(w) == {"enrolled": 1, "waitlist": 0, "attended": 0, "remaining": 2}
+
+    set_status(registration, "attended")
+    decoy = make_workshop(instructor)
+    (feedback,) = WorkshopFeedback.objects.bulk_create([WorkshopFeedback(
+        registration=registration, workshop=decoy, user=instructor, overall_satisfaction=4)])
+    feedback.refresh_from_db()
+    assert (feedback.workshop_id, feedback.user_id) == (w.pk, student.pk)
+    WorkshopFeedback.objects.filter(pk=feedback.pk).update(submitted_at=long_ago)
+    assert WorkshopFeedback.objects.get(pk=feedback.pk).submitted_at == feedback.submitted_at
+    assert (Workshop.objects.get(pk=w.pk).average_satisfaction, Workshop.objects.get(pk=w.pk).feedback_count) == (
+        Decimal("4.00"), 1)

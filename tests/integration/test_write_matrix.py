@@ -27,7 +27,11 @@ allow goes to ``KNOWN_HOLES`` with the issue item, until the fix lands and the t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
 
 from humanglue.contract import load_contract
 from tests.integration import write_matrix_values as wm
@@ -49,9 +53,17 @@ def _diff(kind: str, cell: dict[str, wm.Outcome], allowed: set[str], holes: dict
     return lines
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[wm.MatrixWorld]:
+    """One world for the whole module, rolled back at its end: every attempt already runs in its own
+    rolled-back savepoint, so the tests cannot change it for each other."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield wm.build_matrix_world()
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("table", wm.table_names())
-def test_write_matrix(table: str) -> None:
-    world = wm.build_matrix_world()
+def test_write_matrix(world: wm.MatrixWorld, table: str) -> None:
     problems = []
     for caller in wm.CALLERS:
         cell = wm.run_cell(world, table, caller)

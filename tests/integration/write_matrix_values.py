@@ -1,17 +1,28 @@
 """The machinery of the write matrix (tests/integration/test_write_matrix.py): its world, its callers,
 the attack values and the attempts. What each caller may write is written down in tests/write_rules.py.
 
-Everything is read from the database catalog and the contract, never listed by hand, so a new table,
-column, enum label, CHECK list or foreign key takes part on its own:
-- a column's new value comes from its type (enum: every other label; bool: flipped; number: +1, then
-  -1; text: a label of its CHECK list, else a changed text; jsonb: ``{"k": 1}``; timestamp/date:
-  +1 day, then -1 day). A value that some CHECK or validation refuses is followed by the next
-  candidate, so a column counts as refused only when no valid value gets through;
-- a foreign key's new value is the attack: the same kind of row of the OTHER organization (tenant b's
-  course for tenant a's row, b's student for a's student), or the caller themselves for a user key.
+Tables and columns come from the contract, types, foreign keys, CHECK lists and unique keys from the
+catalog, so a new table, column, enum label, CHECK list or foreign key takes part on its own.
 
-Attempts run as the app role inside ``acting_as`` through the raw psycopg connection, each in a
-savepoint that is rolled back, so no attempt sees another's effect. The value is read back as the owner.
+UPDATE, per visible row and column (primary key aside), one column at a time:
+- the new value comes from the column's type: enum: another label; bool: flipped; number: +1, then -1;
+  text: a label of its CHECK list, else a changed text; jsonb: ``{"k": 1}``, else ``[{"k": 1}]``;
+  timestamp/date: +1 day, then -1 day. A value that a CHECK or a validation trigger refuses is followed
+  by the next one, so a column is refused only when no valid value gets through;
+- a foreign key's new value is the attack: the same kind of row of the OTHER organization (tenant b's
+  course for tenant a's row, b's student for a's student), then, for a user key, the caller;
+- ``status``, ``role`` and ``payment_status`` try every other value, each its own key (``status=active``);
+- ``written``: the owner reads the new value back; ``kept``: one row updated, value unchanged (a
+  maintained column); ``refused``: an error (its SQLSTATE and reason recorded) or 0 rows.
+
+INSERT, per row of the caller's tenant: a copy naming what a client would (the required columns, the
+pointers, the unique text columns changed; the rest takes its defaults), once unchanged (``=``) and once
+per foreign key pointed at the other organization's row. ``written`` when the owner finds the row with
+that pointer; ``kept`` when a trigger replaced the pointer.
+
+Attempts run as the app role inside ``acting_as``, through a client-side-binding cursor on Django's
+connection, each in a savepoint that is rolled back, so no attempt sees another's effect. Foreign keys
+(Django makes them DEFERRABLE INITIALLY DEFERRED) are checked per statement, as COMMIT would.
 """
 
 from __future__ import annotations
@@ -183,11 +194,12 @@ class MatrixWorld:
 
 
 def build_matrix_world() -> MatrixWorld:
-    """``build_world()`` (as the owner) plus, for each tenant: the engagement request, consultation and
-    payment tagged with the organization (org-admin policies), an org-scoped ``member`` grant of the org
-    to its member (what an org admin manages), and a platform admin whose home is the organization
-    (item 1: an org admin must not edit them). Tenant a also gets a team lead of its team and a former
-    team lead who left the organization (item 7)."""
+    """``build_world()`` (as the owner), with what gives every policy something to decide on: per
+    tenant, the engagement request, consultation and payment tagged with the organization (org-admin
+    policies), the course and workshop published, the engagement active, a second (pending) engagement
+    and a standalone booking, an expert role, an org-scoped ``member`` grant (what an org admin
+    manages) and a platform admin whose home is the organization (item 1). Tenant a also gets a team
+    lead of its team and a former team lead who left the organization (item 7)."""
     world = build_world()
     rows: dict[str, dict[str, dict[str, Any]]] = {}
     for tenant in TENANTS:
@@ -237,9 +249,8 @@ def build_matrix_world() -> MatrixWorld:
     User.objects.filter(pk=former_lead.pk).update(organization=None)  # left the organization, kept the row
     callers: dict[str, User | None] = {
         "anonymous": None, "a_student": a.student, "a_instructor": a.instructor, "a_expert": a.expert,
-        "a_member": a.member,
-        "a_team_lead": team_lead, "a_former_lead": former_lead, "a_org_admin": a.org_admin,
-        "b_org_admin": world.b.org_admin, "b_student": world.b.student, "outsider": world.outsider,
+        "a_member": a.member, "a_team_lead": team_lead, "a_former_lead": former_lead, "a_org_admin": a.org_admin,
+        "b_org_admin": world.b.org_admin, "outsider": world.outsider,
         "platform_admin": world.platform_admin,
     }
     home = {name: (name[0] if name[:2] in ("a_", "b_") else None) for name in callers}
@@ -510,17 +521,13 @@ def try_insert(cursor: psycopg.ClientCursor, table: Table, template: dict[str, s
 
 @dataclass
 class Cell:
-    """What one caller could write in one table. Keys: ``column`` on the caller's own side,
-    ``column@<suffix>`` on other rows (``update_targets``); for INSERT ``=`` (an unchanged copy) and
-    the foreign-key column pointed at the other tenant."""
+    """What one caller could write in one table (keys as in tests/write_rules.py): UPDATE keys are
+    ``column`` (or ``column=value`` for a state column) with the row's suffix; INSERT keys are ``=``
+    (an unchanged copy) and each foreign-key column pointed at the other tenant."""
 
-    seen: list[str] = field(default_factory=list)  # suffixes of the visible target rows
+    seen: list[str] = field(default_factory=list)  # suffixes of the visible target rows ("own" for "")
     update: dict[str, Outcome] = field(default_factory=dict)
     insert: dict[str, Outcome] = field(default_factory=dict)
-
-    @staticmethod
-    def written(outcomes: dict[str, Outcome]) -> set[str]:
-        return {key for key, outcome in outcomes.items() if outcome.status == "written"}
 
 
 def _merge(into: dict[str, Outcome], key: str, outcome: Outcome) -> None:
@@ -530,7 +537,45 @@ def _merge(into: dict[str, Outcome], key: str, outcome: Outcome) -> None:
         into[key] = outcome
 
 
+def _attempts(mw: MatrixWorld, col: Column, old: str | None, row_tenant: str,
+              user: User | None) -> list[tuple[str, list[tuple[str, list[Any]]]]]:
+    """(key, values tried in turn) for one column of one row: one key per column, or one key per target
+    value of a state column."""
+    fk_values: list[Any] = []
+    if col.references:
+        fk_values = [counterpart(mw, col.references, _uuid(old), row_tenant)]
+        if col.references == "users" and user is not None:
+            fk_values.append(user.pk)
+    values = candidates(col, old, fk_values)
+    if col.name in STATE_COLUMNS and (col.labels or col.check_values):
+        return [(f"{col.name}={params[0]}", [(expr, params)]) for expr, params in values]
+    return [(col.name, values)]
+
+
+def _update_row(cursor: psycopg.ClientCursor, mw: MatrixWorld, table: Table, pk: Any, suffix: str,
+                old: dict[str, str | None], user: User | None, cell: Cell) -> None:
+    row_tenant = mw.where.get(pk, ("a", ""))[0]
+    blocked = lockable(cursor, table, pk)
+    for col in table.columns.values():
+        if col.name == table.pk:
+            continue
+        for key, values in _attempts(mw, col, old[col.name], row_tenant, user):
+            outcome = blocked or try_update(cursor, table, col, pk, old[col.name], values)
+            _merge(cell.update, key + suffix, outcome)
+
+
+def _insert_copies(cursor: psycopg.ClientCursor, mw: MatrixWorld, table: Table, pk: Any,
+                   template: dict[str, str | None], cell: Cell) -> None:
+    row_tenant = mw.where[pk][0]
+    _merge(cell.insert, "=", try_insert(cursor, table, template, pk, {}))
+    for name in table.pointers:
+        target = counterpart(mw, table.columns[name].references, _uuid(template[name]), row_tenant)
+        if target is not None and str(target) != template[name]:
+            _merge(cell.insert, name, try_insert(cursor, table, template, pk, {name: target}))
+
+
 def run_cell(mw: MatrixWorld, table_name: str, caller: str) -> Cell:
+    """Every UPDATE and INSERT attempt of one caller on one table."""
     table = schema(table_name)
     user = mw.callers[caller]
     targets = update_targets(mw, table_name, caller)
@@ -543,41 +588,11 @@ def run_cell(mw: MatrixWorld, table_name: str, caller: str) -> Cell:
         # attempt never reaches. Checked per statement here, as the request's COMMIT would.
         cursor.execute(f"SET CONSTRAINTS ALL IMMEDIATE; SAVEPOINT {SAVEPOINT}")
         for suffix, pk in targets:
-            if pk not in seen:
-                continue
-            cell.seen.append(suffix or "own")
-            row_tenant = mw.where.get(pk, ("a", ""))[0]
-            blocked = lockable(cursor, table, pk)
-            for col in table.columns.values():
-                if col.name == table.pk:
-                    continue
-                if blocked is not None:
-                    _merge(cell.update, col.name + suffix, blocked)
-                    continue
-                fk_values: list[Any] = []
-                if col.references:
-                    current = old[pk][col.name]
-                    fk_values = [counterpart(mw, col.references, _uuid(current), row_tenant)]
-                    if col.references == "users" and user is not None:
-                        fk_values.append(user.pk)
-                values = candidates(col, old[pk][col.name], fk_values)
-                if col.name in STATE_COLUMNS and (col.labels or col.check_values):
-                    # a lifecycle or privilege column: every target value is its own key (status=active)
-                    for value in values:
-                        outcome = try_update(cursor, table, col, pk, old[pk][col.name], [value])
-                        _merge(cell.update, f"{col.name}={value[1][0]}{suffix}", outcome)
-                    continue
-                outcome = try_update(cursor, table, col, pk, old[pk][col.name], values)
-                _merge(cell.update, col.name + suffix, outcome)
+            if pk in seen:
+                cell.seen.append(suffix or "own")
+                _update_row(cursor, mw, table, pk, suffix, old[pk], user, cell)
         for pk in templates:
-            template = old[pk]
-            row_tenant = mw.where[pk][0]
-            _merge(cell.insert, "=", try_insert(cursor, table, template, pk, {}))
-            for name in table.pointers:
-                target = counterpart(mw, table.columns[name].references, _uuid(template[name]), row_tenant)
-                if target is None or str(target) == template[name]:
-                    continue
-                _merge(cell.insert, name, try_insert(cursor, table, template, pk, {name: target}))
+            _insert_copies(cursor, mw, table, pk, old[pk], cell)
         cursor.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
     return cell
 

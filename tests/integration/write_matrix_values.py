@@ -43,7 +43,6 @@ from django.utils import timezone
 
 from humanglue.contract import load_contract
 from instructors.models import Course, InstructorProfile
-from organizations.db import APP_ROLE
 from organizations.models import TeamMember, User, UserRoleGrant
 from payments.models import Certificate, Payment
 from talent.models import Consultation, EngagementRequest
@@ -498,8 +497,11 @@ def try_insert(cursor: psycopg.ClientCursor, table: Table, template: dict[str, s
                       for n in changes) or "true"
     try:
         if table.delete_template:
-            cursor.execute(f"SET LOCAL ROLE NONE; DELETE FROM {_q(table.name)} WHERE {_q(table.pk)} = %s; "
-                           f"SET LOCAL ROLE {APP_ROLE}", [template_pk])
+            # as the owner, then back to the caller's role (whatever acting_as entered)
+            cursor.execute(f"SELECT current_user; SET LOCAL ROLE NONE; DELETE FROM {_q(table.name)} "
+                           f"WHERE {_q(table.pk)} = %s", [template_pk])
+            role = cursor.fetchone()[0]
+            cursor.execute(f"SET LOCAL ROLE {_q(role)}")
         cursor.execute(f"{sql}; SET LOCAL ROLE NONE; SELECT {check} FROM {_q(table.name)} "
                        f"WHERE {_q(table.pk)} = %s; ROLLBACK TO SAVEPOINT {SAVEPOINT}",
                        [*(values[n] for n in names), *(values[n] for n in changes), new_pk])

@@ -21,7 +21,8 @@ title@other``), check the spec fragment of the table, then add the column to the
 ``UPDATE_ALLOWED`` / ``INSERT_ALLOWED`` with a comment naming the spec section. Key names: ``col`` is
 the caller's own row (their tenant's row; on ``users`` their own row), ``col@other`` the other
 organization's row, ``col@member`` / ``col@org_admin`` / ``col@platform_admin`` those users of the
-caller's organization; INSERT keys are ``=`` or the foreign-key column. A write that the spec does not
+caller's organization; ``status``, ``role`` and ``payment_status`` are keyed per target value
+(``status=cancelled``); INSERT keys are ``=`` or the foreign-key column. A write that the spec does not
 allow goes to ``KNOWN_HOLES`` with the issue item, until the fix lands and the test asks to remove it.
 """
 

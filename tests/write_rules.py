@@ -1,0 +1,439 @@
+"""Who may write what: the ONE place where the write matrix's allowed writes are written down.
+
+tests/integration/test_write_matrix.py tries every column of every contract table as every caller of
+tests/integration/write_matrix_values.py and compares what got written with these rules. Keys:
+
+- UPDATE_ALLOWED[(table, caller)]: the keys the caller may write. ``col`` is a column of the caller's
+  own row (their organization's row; on ``users`` their own account), ``col@other`` the other
+  organization's row, ``col@member`` / ``col@org_admin`` / ``col@platform_admin`` those accounts of
+  the caller's organization. ``status=<value>``, ``role=<value>`` and ``payment_status=<value>``
+  name one target value each: for lifecycle and privilege columns the rule is which value, not
+  just "the column changes" (the world's rows start in one state; see write_matrix_values.py).
+- INSERT_ALLOWED[(table, caller)]: ``=`` (a copy of the caller's organization's row, its required
+  columns and pointers only) and each foreign-key column the copy may point at the other
+  organization's row (or another user).
+- KNOWN_HOLES[("update" | "insert", table, caller)]: writes that happen on this branch but that
+  the spec does not allow, each with the issue 9 item (1-13) or "new: <why>". The matrix expects
+  them until the fix lands; then it fails until the entry is removed here.
+
+A rule's comment names the spec section that allows it. Timestamps such as ``created_at`` are
+allowed wherever the caller may update the row: no fragment pins them (see the report of the matrix).
+"""
+
+from __future__ import annotations
+
+Key = tuple[str, str]
+
+
+def _keys(text: str, on: str = "") -> frozenset[str]:
+    """``"a b"`` -> {"a", "b"}; ``on="member"`` -> {"a@member", "b@member"}."""
+    return frozenset(f"{word}@{on}" if on else word for word in text.split())
+
+
+def _holes(reason: str, text: str) -> dict[str, str]:
+    return dict.fromkeys(text.split(), reason)
+
+
+ORG_ADMINS = ("a_org_admin", "b_org_admin")
+# Every user on their own account: all but the privileged columns (spec 10 users, guard
+# guard_users_privileged_columns; users_update_self). E-mail and password are the user's own change
+# flows (item 1 keeps them the user's).
+_PROFILE = ("avatar_url company_name created_at department full_name job_title language last_login_at metadata "
+            "onboarding_completed phone preferences timezone")
+_SELF = f"{_PROFILE} email password"
+# A platform admin changes every column of every account (users_admin_all; the guard lets them).
+_PLATFORM_ON_USER = (f"{_SELF} email_verified is_active is_staff is_superuser organization_id status=inactive "
+                     "status=suspended")
+
+UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
+    # spec 10 organizations: an org admin edits its organization but not the billing and limit
+    # columns (guard_organizations_billing_columns); the primary contact need not be a member.
+    **{("organizations", admin): _keys(
+        "company_size created_at industry logo_url metadata name primary_contact_id settings slug website")
+       for admin in ORG_ADMINS},
+    # spec 10: platform admins everything (organizations_admin_all), billing included.
+    ("organizations", "platform_admin"): _keys(
+        "company_size created_at industry is_active logo_url max_teams max_users metadata name primary_contact_id "
+        "settings slug subscription_expires_at subscription_status subscription_tier website"),
+    # spec 10 teams: teams_manage_org_admin / teams_admin_all; organization_id is immutable and the
+    # parent must be in the same organization (validate_team_hierarchy).
+    **{("teams", caller): _keys("created_at description is_active metadata name settings")
+       for caller in (*ORG_ADMINS, "platform_admin")},
+    # spec 10 users: each user their own profile (users_update_self; the guard freezes the privileged columns).
+    **{("users", caller): _keys(_SELF)
+       for caller in ("a_student", "a_instructor", "a_expert", "a_member", "a_team_lead", "a_former_lead",
+                      "outsider")},
+    # spec 10 users guard: an org admin of the account's organization may change role (member, team_lead,
+    # org_admin), status, is_active, email_verified, and the profile (users_update_org_admin); never
+    # organization_id, is_staff, is_superuser; nothing of a platform admin's account (item 1).
+    **{("users", admin): _keys(f"{_SELF} email_verified is_active role=member role=team_lead status=inactive "
+                               "status=suspended")
+       | _keys(f"{_PROFILE} email_verified is_active role=org_admin role=team_lead status=inactive status=suspended",
+               on="member")
+       for admin in ORG_ADMINS},
+    ("users", "platform_admin"): (
+        _keys(f"{_PLATFORM_ON_USER} role=member role=org_admin role=team_lead")
+        | _keys(f"{_PLATFORM_ON_USER} role=admin role=org_admin role=team_lead", on="member")
+        | _keys(f"{_PLATFORM_ON_USER} role=admin role=member role=team_lead", on="org_admin")
+        | _keys(f"{_PLATFORM_ON_USER} role=member role=org_admin role=team_lead", on="platform_admin")
+        | _keys(f"{_PLATFORM_ON_USER} role=admin role=org_admin role=team_lead", on="other")),
+    # spec 10 team_members: team leads manage their team (team_members_manage_team_lead).
+    ("team_members", "a_team_lead"): _keys("joined_at role=team_lead"),
+    # spec 10: org admins manage their org's teams' members; the member must belong to the org
+    # (validate_team_member_org), so user_id moves only to another member.
+    **{("team_members", admin): _keys("joined_at role=team_lead user_id") for admin in ORG_ADMINS},
+    # spec 10: platform admins everything (team_members_admin_all); user_id only to a member of the
+    # team's org (the world's attempts are another org's user and the admin, who has no org).
+    ("team_members", "platform_admin"): _keys("joined_at role=team_lead"),
+    # spec 10 user_roles_manage_org_admin: org-scoped grants of org_admin, team_lead, member, client.
+    **{("user_roles", admin): _keys("created_at expires_at granted_at metadata role=client role=org_admin "
+                                    "role=team_lead")
+       for admin in ORG_ADMINS},
+    ("user_roles", "platform_admin"): _keys(
+        "created_at expires_at granted_at granted_by metadata organization_id user_id role=admin role=client "
+        "role=expert role=instructor role=org_admin role=super_admin_courses role=super_admin_full role=team_lead "
+        "role=user"),
+    # spec 20 instructor_profiles: the owner edits the profile; counters are maintained, is_verified and
+    # is_featured are platform admin's, user_id only a platform admin changes.
+    ("instructor_profiles", "a_instructor"): _keys(
+        "bio certifications cover_photo_url created_at education expertise_tags is_accepting_students metadata "
+        "pillars professional_title social_links tagline video_intro_url work_experience"),
+    ("instructor_profiles", "platform_admin"): _keys(
+        "bio certifications cover_photo_url created_at education expertise_tags is_accepting_students is_featured "
+        "is_verified metadata pillars professional_title social_links tagline user_id video_intro_url "
+        "work_experience"),
+    # spec 20 instructor_settings: instructor_settings_all_own / _all_platform_admin.
+    ("instructor_settings", "a_instructor"): _keys(
+        "allow_course_reviews allow_student_questions auto_approve_enrollments calendar_provider "
+        "calendar_sync_enabled calendar_sync_token created_at currency email_notifications metadata "
+        "minimum_payout_amount payment_details payment_method payout_schedule push_notifications "
+        "show_email_to_students show_phone_to_students show_revenue_stats show_student_count"),
+    ("instructor_settings", "platform_admin"): _keys(
+        "allow_course_reviews allow_student_questions auto_approve_enrollments calendar_provider "
+        "calendar_sync_enabled calendar_sync_token created_at currency email_notifications metadata "
+        "minimum_payout_amount payment_details payment_method payout_schedule push_notifications "
+        "show_email_to_students show_phone_to_students show_revenue_stats show_student_count user_id"),
+    # spec 20 courses_update_own: the instructor's course, counters maintained (guard_courses_columns),
+    # instructor_id pinned, organization_id only to an org of the instructor.
+    ("courses", "a_instructor"): _keys(
+        "allow_comments allow_qa category certificate_enabled certificate_template_url created_at currency "
+        "description drip_content drip_schedule duration_hours estimated_effort language level metadata pillar "
+        "prerequisites price_amount published_at slug sort_order status=archived status=draft tags target_audience "
+        "thumbnail_url title trailer_url what_you_will_learn"),
+    ("courses", "platform_admin"): _keys(
+        "allow_comments allow_qa category certificate_enabled certificate_template_url created_at currency "
+        "description drip_content drip_schedule duration_hours estimated_effort instructor_id language level "
+        "metadata organization_id pillar prerequisites price_amount published_at slug sort_order status=archived "
+        "status=draft tags target_audience thumbnail_url title trailer_url what_you_will_learn"),
+    # spec 20 course_sections_all_instructor: the course's instructor, within their courses.
+    ("course_sections", "a_instructor"): _keys("created_at description duration_minutes metadata sort_order title"),
+    ("course_sections", "platform_admin"): _keys(
+        "course_id created_at description duration_minutes metadata sort_order title"),
+    # spec 20 course_lessons_all_instructor.
+    ("course_lessons", "a_instructor"): _keys(
+        "article_content content_type created_at description duration_minutes is_preview metadata "
+        "quiz_passing_score quiz_questions resource_url sort_order title video_duration_seconds video_url"),
+    ("course_lessons", "platform_admin"): _keys(
+        "article_content content_type created_at description duration_minutes is_preview metadata "
+        "quiz_passing_score quiz_questions resource_url section_id sort_order title video_duration_seconds "
+        "video_url"),
+    # spec 20 enrollments_update_own: "a student can drop, touch last_accessed_at, and re-join"; never
+    # completed (the roll-up moves enrolled -> in_progress, the policy allows it too).
+    ("enrollments", "a_student"): _keys("created_at last_accessed_at metadata status=dropped status=in_progress"),
+    # spec 20 enrollments_update_instructor: "drop a student, mark a live course completed, issue
+    # certificate_url"; user_id and course_id immutable, progress maintained.
+    ("enrollments", "a_instructor"): _keys(
+        "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata status=completed "
+        "status=dropped status=in_progress"),
+    ("enrollments", "platform_admin"): _keys(
+        "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata organization_id "
+        "status=completed status=dropped status=in_progress"),
+    # spec 20 student_progress_update_own (quiz/assignment completion gates are service rules).
+    ("student_progress", "a_student"): _keys(
+        "completion_percentage created_at is_completed last_accessed_at last_position_seconds metadata "
+        "time_spent_seconds"),
+    # spec 20: "trusted for owner and admin writes" (the lesson need not be of the course).
+    ("student_progress", "platform_admin"): _keys(
+        "completion_percentage created_at is_completed last_accessed_at last_position_seconds lesson_id metadata "
+        "time_spent_seconds"),
+    # spec 20 course_reviews guard: the author the ratings and text, the instructor the reply only.
+    ("course_reviews", "a_student"): _keys(
+        "content_quality_rating created_at instructor_rating metadata rating review_text title value_rating"),
+    ("course_reviews", "a_instructor"): _keys("instructor_response"),
+    ("course_reviews", "platform_admin"): _keys(
+        "content_quality_rating created_at instructor_rating instructor_response is_published metadata rating "
+        "review_text title value_rating"),
+    # spec 20 quiz_attempts: no UPDATE policy but the platform admin's.
+    ("quiz_attempts", "platform_admin"): _keys(
+        "attempt_number completed_at course_id created_at lesson_id max_score metadata passed quiz_data score "
+        "time_spent_seconds user_id"),
+    # spec 20 assignment_submissions_update_own: the work (submitter's columns) and status among draft,
+    # submitted, resubmitted.
+    ("assignment_submissions", "a_student"): _keys(
+        "attachments created_at metadata status=draft status=resubmitted submission_text submission_url"),
+    # spec 20 assignment_submissions_update_instructor: feedback and grade, any status but draft.
+    ("assignment_submissions", "a_instructor"): _keys(
+        "created_at feedback grade metadata status=resubmitted status=returned status=under_review"),
+    ("assignment_submissions", "platform_admin"): _keys(
+        "attachments course_id created_at feedback grade lesson_id metadata status=draft status=resubmitted "
+        "status=returned status=under_review submission_text submission_url submitted_at user_id"),
+    # spec 50 workshops_instructor_update: the instructor's workshop; counters derived, total_revenue
+    # maintained, instructor_id pinned.
+    ("workshops", "a_instructor"): _keys(
+        "capacity_total certificate_enabled certificate_template_url created_at currency description "
+        "duration_minutes end_time format is_featured level location materials_url meeting_url metadata outcomes "
+        "pillar prerequisites price_amount recording_url slug start_time status=cancelled status=completed "
+        "status=draft status=in_progress syllabus tags thumbnail_url timezone title video_url waitlist_enabled"),
+    ("workshops", "platform_admin"): _keys(
+        "capacity_total certificate_enabled certificate_template_url created_at currency description "
+        "duration_minutes end_time format instructor_id is_featured level location materials_url meeting_url "
+        "metadata organization_id outcomes pillar prerequisites price_amount recording_url slug start_time "
+        "status=cancelled status=completed status=draft status=in_progress syllabus tags thumbnail_url timezone "
+        "title video_url waitlist_enabled"),
+    # spec 50 §6.2 step 2: a registrant acting alone changes status (here: attended, no move allowed) and
+    # metadata; every other column is set back.
+    ("workshop_registrations", "a_student"): _keys("metadata"),
+    # spec 50 registrations_instructor_update + §6.2: staff mark attendance and set price and payment state.
+    ("workshop_registrations", "a_instructor"): _keys(
+        "attendance_duration_minutes attendance_percentage completed_at metadata payment_status=completed "
+        "payment_status=failed payment_status=pending payment_status=refunded price_paid registered_at "
+        "status=cancelled status=no_show status=registered"),
+    ("workshop_registrations", "platform_admin"): _keys(
+        "attendance_duration_minutes attendance_percentage certificate_id completed_at metadata organization_id "
+        "payment_id payment_status=completed payment_status=failed payment_status=pending "
+        "payment_status=refunded price_paid registered_at status=cancelled status=no_show status=registered"),
+    # spec 50 feedback_own_update: the attendee edits the survey; ids derived and immutable.
+    **{("workshop_feedback", caller): _keys(
+        "content_rating delivery_rating interaction_rating metadata nps_score overall_satisfaction "
+        "what_could_improve what_went_well would_recommend") for caller in ("a_student", "platform_admin")},
+    # spec 50 assessments_own_update: the user's open assessment; scores derived from the responses
+    # (§6.10), overall_score generated.
+    ("assessments", "a_student"): _keys(
+        "assessment_type created_at metadata pillar recommendations results status=archived status=completed "
+        "status=not_started"),
+    # spec 50 §6.10: staff may write a dimension that has no scored response.
+    ("assessments", "platform_admin"): _keys(
+        "assessment_type created_at cultural_score embedding_score leadership_score metadata organization_id "
+        "pillar recommendations results started_at status=archived status=completed status=not_started "
+        "velocity_score"),
+    # spec 50 responses_own_update: the user's answers while the assessment is open.
+    **{("assessment_responses", caller): _keys(
+        "ai_analysis ai_confidence_score ai_sentiment_score ai_transcription answer_type answer_value answered_at "
+        "created_at dimension metadata question_id question_number question_text question_weight "
+        "response_audio_url response_duration_seconds response_text skipped") for caller in ("a_student",
+                                                                                            "platform_admin")},
+    # spec 60 talent_profiles: the expert's own profile; rating, review_count, total_sessions maintained.
+    ("talent_profiles", "a_expert"): _keys(
+        "accepting_clients availability avatar_url behavior_change_score bio booking_advance_days buffer_minutes "
+        "certifications client_retention_rate clients_transformed coaching_style created_at cultures_transformed "
+        "currency employees_reframed expertise hourly_rate industries is_public languages location "
+        "max_hours_per_week metadata min_engagement_hours pillars session_duration_minutes tagline testimonials "
+        "timezone title transformation_success_rate video_intro_url weekly_availability years_experience"),
+    ("talent_profiles", "platform_admin"): _keys(
+        "accepting_clients availability avatar_url behavior_change_score bio booking_advance_days buffer_minutes "
+        "certifications client_retention_rate clients_transformed coaching_style created_at cultures_transformed "
+        "currency employees_reframed expertise hourly_rate industries is_public languages location "
+        "max_hours_per_week metadata min_engagement_hours pillars session_duration_minutes tagline testimonials "
+        "timezone title transformation_success_rate user_id video_intro_url weekly_availability "
+        "years_experience"),
+    # spec 60 engagement_requests API column rules: the client edits title, description, focus_area,
+    # initial_message, timeline and may cancel (rating: once completed, which the world's are not).
+    ("engagement_requests", "a_student"): _keys(
+        "created_at description focus_area initial_message metadata status=cancelled timeline title"),
+    # spec 60: the expert accepts or declines, pauses or resumes, completes, edits deliverables,
+    # milestones, outcomes and the dates; hours_total is an expert amendment.
+    ("engagement_requests", "a_expert"): _keys(
+        "completed_at created_at deliverables end_date estimated_completion_date hours_total metadata milestones "
+        "outcomes responded_at start_date status=accepted status=cancelled status=declined status=paused"),
+    ("engagement_requests", "platform_admin"): _keys(
+        "client_id client_satisfaction_score completed_at created_at currency deliverables description end_date "
+        "estimated_completion_date expert_id focus_area hourly_rate hours_total initial_message metadata milestones "
+        "organization_id outcomes responded_at start_date status=accepted status=active status=cancelled "
+        "status=declined status=paused status=payment_failed status=pending timeline title"),
+    # spec 60 consultations API column rules: the client cancels and edits description, topics and
+    # title while requested (rating: once completed, which the world's are not).
+    ("consultations", "a_student"): _keys("created_at description metadata status=cancelled title topics"),
+    # spec 60: the expert schedules, completes or cancels, sets the actual times, duration_minutes,
+    # meeting_url, meeting_notes, action_items and expert_notes.
+    ("consultations", "a_expert"): _keys(
+        "action_items actual_end actual_start created_at duration_minutes expert_notes meeting_notes meeting_url "
+        "metadata scheduled_end scheduled_start status=cancelled status=completed status=scheduled"),
+    ("consultations", "platform_admin"): _keys(
+        "action_items actual_end actual_start amount created_at currency description duration_minutes expert_id "
+        "expert_notes meeting_notes meeting_url metadata organization_id pillar scheduled_end scheduled_start "
+        "session_type status=cancelled status=completed status=scheduled title topics user_feedback user_id "
+        "user_rating"),
+    # spec 60 payments: users get no UPDATE; platform admins within validate_payment_change (amounts,
+    # parties and targets immutable, transitions from pending).
+    ("payments", "platform_admin"): _keys(
+        "created_at invoice_number invoice_url metadata organization_id payment_method processed_at "
+        "provider_customer_id provider_status refund_reason refunded_at status=completed status=failed"),
+    # spec 60 certificates: platform admins; certificate_number immutable (generate_certificate_number).
+    ("certificates", "platform_admin"): _keys(
+        "badge_url certificate_url competencies course_id created_at description expiry_date is_verified issue_date "
+        "issued_by issuer_name issuer_title metadata skills_demonstrated title user_id verification_url"),
+    # spec 40 notifications: UPDATE is granted on read_at only, to the recipient and platform admins.
+    **{("notifications", caller): _keys("read_at") for caller in ("a_instructor", "platform_admin")},
+    # spec 40 student_presence: UPDATE granted on status, last_seen_at, metadata, connection_count.
+    **{("student_presence", caller): _keys("connection_count last_seen_at metadata status=away status=offline")
+       for caller in ("a_student", "platform_admin")},
+}
+
+INSERT_ALLOWED: dict[Key, frozenset[str]] = {
+    # spec 10: only platform admins create organizations; the primary contact need not be a member.
+    ("organizations", "platform_admin"): _keys("= primary_contact_id"),
+    # spec 10 teams_manage_org_admin (own org only) / teams_admin_all.
+    **{("teams", admin): _keys("=") for admin in ORG_ADMINS},
+    ("teams", "platform_admin"): _keys("= organization_id"),
+    # spec 10 users_insert_org_admin: a new account in the admin's organization.
+    **{("users", admin): _keys("=") for admin in ORG_ADMINS},
+    ("users", "platform_admin"): _keys("= organization_id"),
+    # spec 10 team_members: team leads and org admins add members of the team's organization.
+    **{("team_members", caller): _keys("=") for caller in ("a_team_lead", *ORG_ADMINS, "platform_admin")},
+    # spec 10 user_roles_manage_org_admin: org-scoped grants to the org's users.
+    **{("user_roles", admin): _keys("=") for admin in ORG_ADMINS},
+    ("user_roles", "platform_admin"): _keys("= granted_by organization_id user_id"),
+    # spec 20 instructor_profiles_insert_own, instructor_settings_all_own: one's own row.
+    **{(table, caller): _keys("=") for table in ("instructor_profiles", "instructor_settings")
+       for caller in ("a_instructor", "platform_admin")},
+    # spec 20 courses_insert_own: own course, in an org of the instructor.
+    ("courses", "a_instructor"): _keys("="),
+    ("courses", "platform_admin"): _keys("= instructor_id organization_id"),
+    # spec 20 course_sections/course_lessons _all_instructor: within the instructor's courses.
+    ("course_sections", "a_instructor"): _keys("="),
+    ("course_sections", "platform_admin"): _keys("= course_id"),
+    ("course_lessons", "a_instructor"): _keys("="),
+    ("course_lessons", "platform_admin"): _keys("= section_id"),
+    # spec 20 enrollments_insert_own: self-enrollment in any free published course (the other org's too).
+    ("enrollments", "a_student"): _keys("= course_id"),
+    ("enrollments", "platform_admin"): _keys("= course_id organization_id user_id"),
+    # spec 20 student_progress_insert_own (the composite key ties it to the enrollment).
+    ("student_progress", "a_student"): _keys("="),
+    ("student_progress", "platform_admin"): _keys("= lesson_id"),
+    ("course_reviews", "platform_admin"): _keys("="),  # the student's enrollment is not completed
+    ("quiz_attempts", "platform_admin"): _keys("= course_id lesson_id user_id"),
+    # spec 20 assignment_submissions_insert_own: enrolled, ungraded.
+    ("assignment_submissions", "a_student"): _keys("="),
+    ("assignment_submissions", "platform_admin"): _keys("= course_id lesson_id user_id"),
+    # spec 50 workshops_instructor_insert.
+    ("workshops", "a_instructor"): _keys("="),
+    ("workshops", "platform_admin"): _keys("= instructor_id organization_id"),
+    # spec 50 registrations_own_insert: any open workshop.
+    ("workshop_registrations", "a_student"): _keys("= workshop_id"),
+    ("workshop_registrations", "platform_admin"): _keys(
+        "= certificate_id organization_id payment_id user_id workshop_id"),
+    # spec 50 feedback_own_insert (workshop_id and user_id derived from the registration).
+    **{("workshop_feedback", caller): _keys("=") for caller in ("a_student", "platform_admin")},
+    # spec 50 assessments_own_insert / responses_own_insert.
+    ("assessments", "a_student"): _keys("="),
+    ("assessments", "platform_admin"): _keys("= organization_id user_id"),
+    ("assessment_responses", "a_student"): _keys("="),
+    ("assessment_responses", "platform_admin"): _keys("= assessment_id"),
+    # spec 60 "Experts can create their own profile" (with the expert role).
+    **{("talent_profiles", caller): _keys("=") for caller in ("a_expert", "platform_admin")},
+    # spec 60 "Clients can create engagement requests": to any public expert accepting clients.
+    ("engagement_requests", "a_student"): _keys("= expert_id"),
+    ("engagement_requests", "platform_admin"): _keys("= client_id expert_id organization_id payment_id"),
+    # spec 60 "Users can book consultations" (any public expert) and "Engagement parties can schedule
+    # sessions" (the parties of an active engagement).
+    ("consultations", "a_student"): _keys("= expert_id"),
+    ("consultations", "a_expert"): _keys("="),
+    ("consultations", "platform_admin"): _keys("= expert_id organization_id payment_id user_id"),
+    # spec 60 "Users can create pending payments": for any course.
+    ("payments", "a_student"): _keys("= course_id"),
+    ("payments", "platform_admin"): _keys("= course_id organization_id user_id"),
+    ("certificates", "platform_admin"): _keys("= course_id issued_by user_id"),
+    # spec 40 notifications_insert_own / notifications_admin_all.
+    ("notifications", "a_instructor"): _keys("="),
+    ("notifications", "platform_admin"): _keys("= user_id"),
+    # spec 40 presence_insert_own: a target the user may be present in.
+    ("student_presence", "a_student"): _keys("="),
+    ("student_presence", "platform_admin"): _keys("= course_id user_id"),
+}
+
+# --------------------------------------------------------------------------------------------------
+# Written on this branch, not allowed by the spec: issue 9's holes and the ones the matrix found.
+# Remove an entry when its fix lands (the matrix then says "known hole no longer written").
+# --------------------------------------------------------------------------------------------------
+_I1_CREDENTIALS = "item 1: an org admin never changes another user's password or e-mail"
+_I1_ADMIN = "item 1: no one but a platform admin edits a platform admin's account"
+_I2 = "item 2: an org admin points an org-scoped grant at another organization's user"
+_I4_RATING = "item 4: ratings come only from the client, once the session or engagement is completed"
+_I4_PARTIES = "item 4: expert_id and user_id/client_id are immutable"
+_I5_STATUS = "item 5: a status moves only along spec 60's lifecycle, by the party it belongs to"
+_I5_PRICE = "item 5: prices are pinned (spec 60: hourly_rate, currency and amount are never writable by the API)"
+_I5_HOURS = "item 5: the client changes the hours bought (spec 60: an admin or expert amendment)"
+_I5_NOTES = "item 5: the client overwrites the expert's private notes"
+_I5_CALENDAR = "item 5: the client moves the session on the expert's calendar (spec 60: the expert schedules)"
+_I6 = "item 6: organization_id re-tagged to an organization the caller does not belong to"
+_I6_WORKSHOPS = "item 6, its general rule (workshops are not named there): the UPDATE CHECK has no membership test"
+_I7 = "item 7: a team lead who left the organization keeps team powers"
+_I9_QUIZ = "item 9: a student inserts their own attempt, score and pass mark included (graded by the server)"
+_I9_CERT = "item 9: a certificate for a source the user has not completed"
+_NEW_GRANTOR = "new: granted_by is not pinned to the caller (any user, a platform admin too, as the grantor)"
+_NEW_ENROLLMENT = ("new: spec 20 lets the student drop, touch last_accessed_at and re-join; expires_at extends or "
+                   "clears their own access, completed_at and enrolled_at are not theirs")
+_NEW_SUBMISSION_MOVE = ("new: the UPDATE policies do not re-check what assignment_submissions_insert_own checks "
+                        "(enrolled course, lesson of that course): a submission moves to another course or lesson")
+_NEW_SUBMITTED_AT = "new: submitted_at is automatic (spec 20 guard); writing it back-dates a submission"
+_NEW_SUBMISSION_USER = "new: the course instructor hands a submission (and its grade) to another student"
+_NEW_REVIEW = "new: spec 20 says only the reply changes for the instructor; the guard leaves this column open"
+_NEW_REGISTRATION_POINTER = ("new: the instructor points the registration at any payment or certificate, another "
+                             "organization's included (spec 50: set by the payments service)")
+_NEW_EXPERT_COLUMN = "new: spec 60 API column rules: the expert's column, written by the client"
+_NEW_CLIENT_COLUMN = "new: spec 60 API column rules: the client's column, written by the expert"
+_NEW_DURATION = "new: the client sets the billed minutes (duration_minutes feeds the engagement's hours_used)"
+_NEW_SESSION_ORG = ("new: 'Engagement parties can schedule sessions' has no organization membership test "
+                    "(a session tagged with another organization, whose admin then reads it)")
+
+KNOWN_HOLES: dict[tuple[str, str, str], dict[str, str]] = {
+    **{("update", "users", admin): (
+        _holes(_I1_CREDENTIALS, "email@member password@member")
+        | _holes(_I1_ADMIN, " ".join(f"{col}@platform_admin" for col in _SELF.split()))) for admin in ORG_ADMINS},
+    ("update", "team_members", "a_former_lead"): _holes(_I7, "joined_at role=team_lead"),
+    ("insert", "team_members", "a_former_lead"): _holes(_I7, "="),
+    **{("update", "user_roles", admin): _holes(_I2, "user_id") | _holes(_NEW_GRANTOR, "granted_by")
+       for admin in ORG_ADMINS},
+    **{("insert", "user_roles", admin): _holes(_I2, "user_id") | _holes(_NEW_GRANTOR, "granted_by")
+       for admin in ORG_ADMINS},
+    ("update", "enrollments", "a_student"): _holes(_I6, "organization_id")
+    | _holes(_NEW_ENROLLMENT, "completed_at enrolled_at expires_at"),
+    ("update", "enrollments", "a_instructor"): _holes(_I6, "organization_id"),
+    ("update", "course_reviews", "a_instructor"): _holes(_NEW_REVIEW, "created_at metadata"),
+    ("insert", "quiz_attempts", "a_student"): _holes(_I9_QUIZ, "="),
+    ("update", "assignment_submissions", "a_student"): _holes(_NEW_SUBMISSION_MOVE, "course_id lesson_id")
+    | _holes(_NEW_SUBMITTED_AT, "submitted_at"),
+    ("update", "assignment_submissions", "a_instructor"): _holes(_NEW_SUBMISSION_MOVE, "lesson_id")
+    | _holes(_NEW_SUBMITTED_AT, "submitted_at") | _holes(_NEW_SUBMISSION_USER, "user_id"),
+    ("update", "workshops", "a_instructor"): _holes(_I6_WORKSHOPS, "organization_id"),
+    ("update", "workshop_registrations", "a_instructor"): _holes(_I6, "organization_id")
+    | _holes(_NEW_REGISTRATION_POINTER, "certificate_id payment_id"),
+    ("update", "assessments", "a_student"): _holes(_I6, "organization_id"),
+    ("update", "engagement_requests", "a_student"): (
+        _holes(_I4_RATING, "client_satisfaction_score") | _holes(_I4_PARTIES, "expert_id")
+        | _holes(_I5_STATUS, "status=accepted status=active status=declined status=paused status=payment_failed "
+                             "status=pending")
+        | _holes(_I5_PRICE, "currency hourly_rate") | _holes(_I5_HOURS, "hours_total") | _holes(_I6, "organization_id")
+        | _holes(_NEW_EXPERT_COLUMN, "completed_at deliverables end_date estimated_completion_date milestones "
+                                     "outcomes responded_at start_date")),
+    ("update", "engagement_requests", "a_expert"): (
+        _holes(_I4_RATING, "client_satisfaction_score") | _holes(_I4_PARTIES, "client_id")
+        | _holes(_I5_STATUS, "status=active status=payment_failed status=pending")
+        | _holes(_I5_PRICE, "currency hourly_rate") | _holes(_I6, "organization_id")
+        | _holes(_NEW_CLIENT_COLUMN, "description focus_area initial_message timeline title")),
+    ("update", "consultations", "a_student"): (
+        _holes(_I4_RATING, "user_feedback user_rating") | _holes(_I4_PARTIES, "expert_id")
+        | _holes(_I5_STATUS, "status=completed status=scheduled") | _holes(_I5_PRICE, "amount currency")
+        | _holes(_I5_NOTES, "expert_notes") | _holes(_I5_CALENDAR, "scheduled_end scheduled_start")
+        | _holes(_I6, "organization_id")
+        | _holes(_NEW_EXPERT_COLUMN, "action_items actual_end actual_start meeting_notes meeting_url pillar "
+                                     "session_type")
+        | _holes(_NEW_DURATION, "duration_minutes")),
+    ("update", "consultations", "a_expert"): (
+        _holes(_I4_RATING, "user_feedback user_rating") | _holes(_I4_PARTIES, "user_id")
+        | _holes(_I5_PRICE, "amount currency") | _holes(_I6, "organization_id")
+        | _holes(_NEW_CLIENT_COLUMN, "description pillar session_type title topics")),
+    **{("insert", "consultations", caller): _holes(_NEW_SESSION_ORG, "organization_id")
+       for caller in ("a_student", "a_expert")},
+    ("insert", "certificates", "a_instructor"): _holes(_I9_CERT, "= user_id"),
+}

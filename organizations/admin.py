@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_base import RowSecurityAdminMixin
 from .forms import UserAddForm, UserEditForm
 from .models import Organization, Team, TeamMember, User, UserRoleGrant
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RowSecurityAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "subscription_tier", "subscription_status", "max_users", "is_active", "created_at"]
     list_filter = ["subscription_tier", "subscription_status", "is_active"]
     search_fields = ["name", "slug", "industry"]
@@ -23,7 +24,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RowSecurityAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "parent_team", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "organization__name"]
@@ -42,7 +43,7 @@ class UserRoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RowSecurityAdminMixin, DjangoUserAdmin):
     """Django's user admin, re-shaped for e-mail login and the contract's columns."""
 
     form = UserEditForm
@@ -70,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(RowSecurityAdminMixin, admin.ModelAdmin):
     list_display = ["user", "team", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "team__name"]
@@ -79,7 +80,7 @@ class TeamMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserRoleGrant)
-class UserRoleGrantAdmin(admin.ModelAdmin):
+class UserRoleGrantAdmin(RowSecurityAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "organization", "granted_at", "expires_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "organization__name"]

@@ -13,8 +13,10 @@ created by each app's ``0006_v2_value_bounds`` migration from the SQL this modul
     python -m humanglue.bounds <app>            # forward SQL
     python -m humanglue.bounds <app> --reverse  # reverse SQL
 
-Landed SQL files are frozen: a change of a limit here needs a new migration with newly generated files,
-and ``tests/humanglue/test_value_bounds.py`` fails until the database matches this module.
+Landed SQL files are frozen: a change of a limit here needs a new migration with newly generated files.
+``tests/humanglue/test_value_bounds.py`` checks every rule of this module against the live database (its
+name, a value that breaks it, a text at its length limit) and that every numeric, text, array and jsonb
+column of the contract is bounded here or by the landed schema (``ALREADY_BOUNDED``).
 """
 
 from __future__ import annotations

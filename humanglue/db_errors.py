@@ -2,7 +2,13 @@
 
 42501 -> 403, check/not-null/FK violations and bad function arguments -> 400, unique and exclusion
 violations -> 409, serialization failures and deadlocks -> retried, then 409. The reason a trigger
-puts in the CONSTRAINT field becomes the error's ``code``.
+puts in the CONSTRAINT field becomes the error's ``code``; without one, the SQLSTATE's default code.
+
+Input the database cannot store is the client's fault too, so a 400, not a 500: a number outside its
+column's range (22003), a byte sequence or character the encoding refuses (22021, 22P05, and a NUL
+byte, which psycopg refuses before sending: a DataError without SQLSTATE), a value for a generated
+column (428C9). A lock that is not available (55P03: NOWAIT or lock_timeout) is a 409 like the other
+conflicts with concurrent work; it is not retried, because the lock's holder is usually still there.
 """
 
 from __future__ import annotations
@@ -10,6 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import psycopg
+
+# psycopg refuses some values before they reach the server (a NUL byte in text): a DataError without
+# SQLSTATE, answered as this one (class 22, "data exception").
+CLIENT_DATA_ERROR = "22000"
 
 STATUS_BY_SQLSTATE = {
     "42501": 403,
@@ -19,10 +29,16 @@ STATUS_BY_SQLSTATE = {
     "22004": 400,
     "22023": 400,
     "22P02": 400,
+    CLIENT_DATA_ERROR: 400,
+    "22003": 400,
+    "22021": 400,
+    "22P05": 400,
+    "428C9": 400,
     "23505": 409,
     "23P01": 409,
     "40001": 409,
     "40P01": 409,
+    "55P03": 409,
 }
 DEFAULT_CODES = {
     "42501": "permission_denied",
@@ -32,10 +48,16 @@ DEFAULT_CODES = {
     "22004": "null_value_not_allowed",
     "22023": "invalid_parameter_value",
     "22P02": "invalid_text_representation",
+    CLIENT_DATA_ERROR: "invalid_input",
+    "22003": "numeric_value_out_of_range",
+    "22021": "invalid_byte_sequence",
+    "22P05": "untranslatable_character",
+    "428C9": "generated_always",
     "23505": "unique_violation",
     "23P01": "exclusion_violation",
     "40001": "serialization_failure",
     "40P01": "deadlock_detected",
+    "55P03": "lock_not_available",
 }
 RETRYABLE = {"40001", "40P01"}
 
@@ -69,15 +91,23 @@ def _psycopg_error(exc: BaseException) -> psycopg.Error | None:
 def classify(exc: BaseException) -> DatabaseRefusal | None:
     """The client error for a database exception, or None when it is a server error."""
     error = _psycopg_error(exc)
-    if error is None or error.sqlstate not in STATUS_BY_SQLSTATE:
+    if error is None:
         return None
     sqlstate = error.sqlstate
+    if sqlstate is None and isinstance(error, psycopg.DataError):
+        sqlstate = CLIENT_DATA_ERROR
+    if sqlstate not in STATUS_BY_SQLSTATE:
+        return None
     diag = error.diag
-    code = diag.constraint_name or DEFAULT_CODES[sqlstate]
+    # A reason that is missing, empty or blank never reaches the client as an empty ``code``.
+    code = (diag.constraint_name or "").strip() or DEFAULT_CODES[sqlstate]
+    message = (diag.message_primary or (str(error) if sqlstate == CLIENT_DATA_ERROR else "")).strip()
     if sqlstate == "42501":
-        detail = diag.message_primary or "Permission denied."
+        detail = message or "Permission denied."
     elif sqlstate in RETRYABLE:
         detail = "The request conflicted with concurrent changes; try again."
+    elif sqlstate == "55P03":
+        detail = "The data is locked by another request; try again later."
     else:
-        detail = diag.message_primary or "The database refused the change."
+        detail = message or "The database refused the change."
     return DatabaseRefusal(status=STATUS_BY_SQLSTATE[sqlstate], code=code, detail=detail, sqlstate=sqlstate)

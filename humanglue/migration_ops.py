@@ -4,13 +4,20 @@ Django 5.2 has no ``db_on_delete`` (it arrives in 6.0): every ForeignKey is decl
 ``on_delete=models.DO_NOTHING`` so that the database alone performs the contract's ON DELETE action
 (cascades then run as the table owner, the same for the ORM, raw SQL and triggers), and
 ``SetOnDelete`` re-creates the FK constraint with that action.
+
+``ValidateOrReport`` validates CHECK constraints that a migration added ``NOT VALID``, and reports the
+stored rows that break them instead of failing (issue 9: new rules are forward-only safe).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import migrations
+from psycopg import sql
 
 APP_ROLE = "humanglue_app"  # spec 00 §1
 ACTIONS = {"CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"}
@@ -110,6 +117,91 @@ class SetTableOnDelete(migrations.operations.base.Operation):
 
     def describe(self) -> str:
         return f"Set ON DELETE {self.action} on {self.table}.{self.column}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    table: str
+    rule: str  # a CHECK constraint's name, or a trigger-enforced rule's reason
+    rows: int
+    by_trigger: bool = False
+
+    def message(self) -> str:
+        if self.by_trigger:
+            return (f"value bounds: {self.table}: {self.rows} existing row(s) break the rule {self.rule}; kept as "
+                    f"they are (a trigger checks new writes). Correct them.")
+        return (f"value bounds: {self.table}: {self.rows} existing row(s) violate {self.rule}; the constraint stays "
+                f"NOT VALID (new writes are checked). Correct the rows, then run "
+                f"ALTER TABLE {self.table} VALIDATE CONSTRAINT {self.rule};")
+
+
+def validate_or_report(
+    connection: Any, tables: Sequence[str], trigger_rules: Sequence[tuple[str, str, str]] = (),
+) -> list[Violation]:
+    """VALIDATE every NOT VALID CHECK constraint of ``tables`` that the stored rows satisfy; count and
+    print the rows that violate the others, which stay NOT VALID (checked for new writes only).
+
+    ``trigger_rules`` are (table, reason, expression that a valid row satisfies) for rules a trigger
+    enforces on new writes: their violations are only reported. Rows are never changed or deleted.
+    One counting scan per table decides, so a table with many rules is not scanned once per rule to fail.
+    """
+    violations = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT conname, pg_get_expr(conbin, conrelid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'c' AND NOT convalidated ORDER BY conname",
+                [f"public.{table}"],
+            )
+            checks = cursor.fetchall()
+            rules = [*checks, *((reason, expr) for t, reason, expr in trigger_rules if t == table)]
+            if not rules:
+                continue
+            # The expressions come from the catalog (or the migration itself), never from data.
+            counts = sql.SQL(", ").join(
+                sql.SQL("count(*) FILTER (WHERE NOT ({}))").format(sql.SQL(expr)) for _, expr in rules)
+            cursor.execute(sql.SQL("SELECT {} FROM {}").format(counts, sql.Identifier("public", table)))
+            for index, ((name, _expr), rows) in enumerate(zip(rules, cursor.fetchone(), strict=True)):
+                by_trigger = index >= len(checks)
+                if rows:
+                    violations.append(Violation(table, name, rows, by_trigger))
+                elif not by_trigger:
+                    cursor.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(
+                        sql.Identifier("public", table), sql.Identifier(name)))
+    if violations:  # on lines of their own, after migrate's "Applying ..."
+        print("\n" + "\n".join(f"  {v.message()}" for v in violations), file=sys.stdout)
+    return violations
+
+
+class ValidateOrReport(migrations.operations.base.Operation):
+    """Forward-only safety for new CHECK constraints: the migration's SQL adds them ``NOT VALID`` (so every
+    new write is checked at once), then this operation validates each one the stored rows satisfy and
+    reports (table, rule, number of rows) for the others instead of failing or touching the rows."""
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(self, tables: list[str], trigger_rules: list[tuple[str, str, str]] | None = None) -> None:
+        self.tables = list(tables)
+        self.trigger_rules = [tuple(rule) for rule in trigger_rules or []]
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs = {"trigger_rules": self.trigger_rules} if self.trigger_rules else {}
+        return (self.__class__.__name__, [self.tables], kwargs)
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.collect_sql:
+            return  # sqlmigrate: which constraints validate depends on the data
+        validate_or_report(schema_editor.connection, self.tables, self.trigger_rules)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        pass  # the reverse SQL drops the constraints, validated or not
+
+    def describe(self) -> str:
+        return f"Validate the new CHECK constraints of {', '.join(self.tables)}, or report the rows that break them"
 
 
 class RestrictColumnSelect(migrations.operations.base.Operation):

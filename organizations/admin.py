@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import SecretSafeAdminMixin
+from .admin_base import RowSecurityAdminMixin, SecretSafeAdminMixin
 from .forms import UserAddForm, UserEditForm
 from .models import Organization, Team, TeamMember, User, UserRoleGrant
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SecretSafeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "subscription_tier", "subscription_status", "max_users", "is_active", "created_at"]
     list_filter = ["subscription_tier", "subscription_status", "is_active"]
     search_fields = ["name", "slug", "industry"]
@@ -24,7 +24,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(SecretSafeAdminMixin, admin.ModelAdmin):
+class TeamAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "parent_team", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "organization__name"]
@@ -43,7 +43,7 @@ class UserRoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SecretSafeAdminMixin, DjangoUserAdmin):
+class UserAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, DjangoUserAdmin):
     """Django's user admin, re-shaped for e-mail login and the contract's columns."""
 
     form = UserEditForm
@@ -56,7 +56,7 @@ class UserAdmin(SecretSafeAdminMixin, DjangoUserAdmin):
     raw_id_fields = ["organization"]
     readonly_fields = ["is_active", "last_login", "created_at", "updated_at"]
     fieldsets = (
-        (None, {"fields": ("email",)}),
+        (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("full_name", "avatar_url", "phone", "company_name", "job_title", "department",
                                    "timezone", "language", "onboarding_completed", "preferences", "metadata")}),
         (_("Organization"), {"fields": ("organization", "role")}),
@@ -71,7 +71,7 @@ class UserAdmin(SecretSafeAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(SecretSafeAdminMixin, admin.ModelAdmin):
+class TeamMemberAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["user", "team", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "team__name"]
@@ -80,7 +80,7 @@ class TeamMemberAdmin(SecretSafeAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(UserRoleGrant)
-class UserRoleGrantAdmin(SecretSafeAdminMixin, admin.ModelAdmin):
+class UserRoleGrantAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "organization", "granted_at", "expires_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "organization__name"]

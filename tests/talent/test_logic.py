@@ -47,7 +47,9 @@ def test_triggers_have_the_contract_names_events_and_timing() -> None:
 
     tables = load_contract()["tables"]
     for table in ("talent_profiles", "engagement_requests", "consultations"):
-        assert sorted(data.trigger_definitions(table)) == sorted(tables[table]["triggers"]), table
+        # Besides the contract's: the value bounds' time zone check (talent/0006_v2_value_bounds).
+        live = set(data.trigger_definitions(table)) - {f"validate_{table}_timezone"}
+        assert sorted(live) == sorted(tables[table]["triggers"]), table
     assert data.trigger_definitions("engagement_requests")["update_rating_on_engagement_review"] == (
         "CREATE TRIGGER update_rating_on_engagement_review AFTER INSERT OR DELETE OR UPDATE OF "
         "client_satisfaction_score, expert_id ON public.engagement_requests FOR EACH ROW EXECUTE FUNCTION "

@@ -1,0 +1,30 @@
+"""Value bounds (issue 9 item 11): CHECK constraints against NaN, blank titles and names, unbounded text,
+jsonb and arrays (limits: humanglue/bounds.py), and a trigger that refuses unknown time zones.
+
+Forward-only safe: the SQL adds every constraint NOT VALID, then ValidateOrReport validates those the stored
+rows satisfy and prints the rows that break the others, which stay NOT VALID (new writes are checked).
+"""
+
+from django.db import migrations
+
+from humanglue.migration_ops import ValidateOrReport
+from humanglue.sqlfiles import run_sql_file
+
+# What a stored row satisfies when the trigger would accept its time zone (set-based: one read of the
+# zone files for the whole table, where app.is_valid_timezone() would read them once per row).
+TIMEZONE_KNOWN = "timezone IN (SELECT z.name FROM pg_catalog.pg_timezone_names z)"
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("talent", "0005_v2_marketplace_rules"),
+        ("organizations", "0006_v2_value_bounds"),  # public.validate_timezone_column()
+    ]
+
+    operations = [
+        run_sql_file("talent", "0006_v2_value_bounds.sql", "0006_v2_value_bounds_reverse.sql"),
+        ValidateOrReport(["talent_profiles", "engagement_requests", "consultations"], trigger_rules=[
+            ("talent_profiles", "invalid_timezone", TIMEZONE_KNOWN),
+        ]),
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.db import fetch
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,23 +32,27 @@ def row_counts() -> dict[str, int]:
     return {t: fetch(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
 
 
-def test_upgrade_from_version_1_with_data_keeps_rows_and_verifies() -> None:
+def test_upgrade_from_version_1_with_data_keeps_rows_and_verifies(capsys: pytest.CaptureFixture[str]) -> None:
     for app_label, leaf in V1_LEAVES.items():
         call_command("migrate", app_label, leaf, verbosity=0)
     assert fetch("SELECT count(*) FROM pg_policies WHERE policyname = 'Anyone can verify certificates'") == [(1,)]
-    call_command("seed", stdout=io.StringIO())
+    build_world()  # one row of every table in two organizations (`seed` refuses unapplied migrations)
     # A value version 2 refuses, written while version 1 allowed it.
     course = fetch("SELECT id FROM courses ORDER BY created_at LIMIT 1")[0][0]
     fetch("UPDATE courses SET price_amount = 'NaN' WHERE id = %s", [course])
     before = row_counts()
 
-    out = io.StringIO()
-    call_command("migrate", verbosity=1, stdout=out)
+    capsys.readouterr()
+    call_command("migrate", verbosity=0)
     assert row_counts() == before  # nothing lost
     assert fetch("SELECT price_amount::text FROM courses WHERE id = %s", [course]) == [("NaN",)]
-    assert "courses" in out.getvalue() and "NaN" in out.getvalue() or "violat" in out.getvalue()
+    # Reported by the migration; the rule stays NOT VALID and still checks new writes.
+    assert "courses: 1 existing row(s) violate courses_price_amount_finite" in capsys.readouterr().out
 
     report = io.StringIO()
-    call_command("verify", "--json", stdout=report)
+    try:
+        call_command("verify", "--json", stdout=report)
+    except SystemExit as exit_:  # verify exits 1 on a problem: the report says which
+        assert exit_.code == 0, report.getvalue()
     result = json.loads(report.getvalue())
     assert result["problems"] == [] and result["ok"] is True

@@ -255,11 +255,16 @@ def test_quiz_and_assignment_activity(small: Small) -> None:
     s1 = small.students[0]
     Enrollment.objects.create(user=s1, course=small.course2)
     quiz_lesson = small.lessons[2]
+    # ten one-point questions; the server grades the attempt from the answers (issue 9 item 9)
+    CourseLesson.objects.filter(pk=quiz_lesson.pk).update(
+        quiz_questions=[{"id": f"q{n}", "text": f"Question {n}", "answer": n} for n in range(10)],
+        quiz_passing_score=70)
     with as_user(s1.pk):
-        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, score=9, max_score=10,
-                                   passed=True)
-        QuizAttempt.objects.create(user=s1, course=small.course2, score=3, max_score=12, attempt_number=1)
+        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, score=0, max_score=1,
+                                   quiz_data={"answers": {f"q{n}": n if n else 99 for n in range(10)}})
         submission = AssignmentSubmission.objects.create(user=s1, course=small.course2, status="draft")
+    # a course-level quiz has no questions to grade against: only an import (system context) records one
+    QuizAttempt.objects.create(user=s1, course=small.course2, score=3, max_score=12, attempt_number=1)
     quiz = StudentActivity.objects.filter(student=s1, activity_type__in=["quiz_passed", "quiz_failed"]) \
         .order_by("occurred_at")
     assert [(a.activity_type, a.activity_title, a.lesson_id, a.metadata) for a in quiz] == [

@@ -33,7 +33,7 @@ from instructors.models import (
 )
 from instructors.selectors import LessonContent, lesson_content
 from organizations.models import User, UserRoleGrant
-from tests.db import fetch, refused
+from tests.db import as_user, fetch, refused
 from tests.world import World, acting_as, build_world, visible_ids
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_no_caller_can_select_the_secret_columns(world: World, actor: str) -> No
 
 def test_instructor_settings_secrets_are_write_only(world: World) -> None:
     settings_row = world.a.rows["instructor_settings"]
-    with acting_as(world.a.instructor):
+    with as_user(world.a.instructor):  # writes kept (acting_as rolls back)
         mine = InstructorSettings.objects.get(pk=settings_row.pk)
         with refused("42501"):
             mine.payment_details  # noqa: B018 - reading the deferred column is the attack
@@ -116,14 +116,15 @@ def test_instructor_settings_secrets_are_write_only(world: World) -> None:
         mine = InstructorSettings.objects.get(pk=settings_row.pk)
         mine.currency = "EUR"
         mine.save()  # saves the loaded columns only, never the deferred secrets
-    with acting_as(world.outsider):  # a new instructor's settings, secrets included, in one INSERT
+    with as_user(world.outsider):  # a new instructor's settings, secrets included, in one INSERT
         created = InstructorSettings.objects.create(user=world.outsider, payment_details={"paypal": "me@x"},
                                                     calendar_sync_token="tok")
     # the owner (payout job, system context) reads them
     assert InstructorSettings.objects.with_secrets().values_list(
         "payment_details", "calendar_sync_token", "currency").get(pk=settings_row.pk) == (
         {"iban": "DE00 1234"}, "secret-token", "EUR")
-    assert created.pk is not None
+    assert InstructorSettings.objects.with_secrets().values_list("payment_details", flat=True).get(
+        pk=created.pk) == {"paypal": "me@x"}
 
 
 def _paid_course(world: World, status: str = "published", price: str = "49.00") -> dict[str, CourseLesson]:
@@ -264,7 +265,7 @@ def test_without_a_passing_score_every_point_is_needed(world: World) -> None:
 
 def test_graded_attempts_cannot_be_rewritten(world: World) -> None:
     lesson = _quiz_lesson(world)
-    with acting_as(world.a.student):
+    with as_user(world.a.student):
         attempt = _attempt(world, lesson, {"q1": 0})
     qs = QuizAttempt.objects.filter(pk=attempt.pk)
     with acting_as(world.a.student):  # no UPDATE policy for students

@@ -4,7 +4,8 @@
   on the lesson content course_lessons.video_url / article_content / resource_url / quiz_questions
   (``RestrictColumnSelect``); request traffic reads lesson content only through app.lesson_content().
 - quiz_attempts graded by the server (guard_quiz_attempts_columns + app.grade_quiz_answers).
-- enrollments.organization_id: immutable except for platform admins, always an organization of the learner.
+- enrollments.organization_id: immutable except for platform admins, always an organization of the learner;
+  enrolled_at / expires_at / completed_at no longer writable by the enrollment's own student.
 - The guards' automatic columns (completed_at, instructor_responded_at, submitted_at, graded_at/by) for the
   system context too.
 - get_instructor_student_progress(uuid, uuid, integer, integer): paged, replaces the 2-argument version.

@@ -260,6 +260,9 @@ CREATE TRIGGER guard_quiz_attempts_columns
 -- Column guards: restrictions for request traffic, automatic rules for everyone ---------------------------
 
 -- enrollments (spec 20): as landed, plus
+--   * enrolled_at, expires_at, completed_at: set by the enrollment service, the payment path or the roll-up;
+--     the enrollment's own student may not change them (42501 restricted_column): clearing expires_at made
+--     time-limited paid access permanent (found while fixing item 6);
 --   * organization_id (issue 9 item 6): immutable except for a platform admin (42501 restricted_column), and
 --     for every request caller it must be NULL or an organization the learner belongs to
 --     (app.user_belongs_to_org; 42501 enrollment_outside_organization) when it is set or its row changes
@@ -306,6 +309,12 @@ BEGIN
                         USING ERRCODE = '42501', CONSTRAINT = 'restricted_column';
                 END IF;
                 v_instructor := app.is_instructor_of_course(OLD.course_id);
+                IF NOT v_instructor AND (NEW.expires_at IS DISTINCT FROM OLD.expires_at
+                                         OR NEW.enrolled_at IS DISTINCT FROM OLD.enrolled_at
+                                         OR NEW.completed_at IS DISTINCT FROM OLD.completed_at) THEN
+                    RAISE EXCEPTION 'only the course instructor or a platform admin may change enrollments.enrolled_at, expires_at or completed_at'
+                        USING ERRCODE = '42501', CONSTRAINT = 'restricted_column';
+                END IF;
                 IF NEW.certificate_url IS DISTINCT FROM OLD.certificate_url AND NOT v_instructor THEN
                     RAISE EXCEPTION 'only the course instructor or a platform admin may change enrollments.certificate_url'
                         USING ERRCODE = '42501', CONSTRAINT = 'restricted_column';

@@ -348,6 +348,22 @@ def test_enrollment_organization_must_be_one_of_the_learners(world: World) -> No
         Enrollment.objects.create(user=world.a.member, course=world.b.rows["course"], organization=world.a.org)
 
 
+def test_a_student_cannot_extend_or_backdate_their_own_enrollment(world: World) -> None:
+    """Found while at it: expires_at ends paid access, yet the student could clear it (never expires)."""
+    now = timezone.now()
+    qs = Enrollment.objects.filter(pk=world.a.rows["enrollment"].pk)
+    qs.update(expires_at=now + timedelta(days=1))
+    with acting_as(world.a.student):
+        for values in ({"expires_at": None}, {"expires_at": now + timedelta(days=365)},
+                       {"enrolled_at": now - timedelta(days=30)}, {"completed_at": now}):
+            with refused("42501", "restricted_column"):
+                qs.update(**values)
+        assert qs.update(last_accessed_at=now, status="dropped") == 1  # touching and dropping stay allowed
+    for actor in ("a.instructor", "platform_admin"):
+        with acting_as(person(world, actor)):
+            assert qs.update(expires_at=None, enrolled_at=now - timedelta(days=30)) == 1
+
+
 # --- 4. automatic columns also in system context ----------------------------------------------------------
 
 def test_owner_completes_an_enrollment(world: World) -> None:

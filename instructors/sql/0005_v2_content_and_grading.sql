@@ -8,6 +8,7 @@
 --   app.quiz_answer_set(jsonb)             an answer normalised for comparison (internal)
 --   app.grade_quiz_answers(uuid, jsonb)    DEFINER, granted for the INVOKER guard below, refuses direct calls
 --   guard_quiz_attempts_columns            new BEFORE INSERT OR UPDATE guard: attempts graded by the server
+--   guard_student_progress_columns         new: quiz / assignment lessons completed only after passing / submitting
 --   guard_enrollments_columns              + organization_id rules; automatic completed_at for every caller
 --   guard_course_reviews_columns           automatic instructor_responded_at for every caller
 --   guard_assignment_submissions_columns   automatic submitted_at / graded_at / graded_by for every caller
@@ -256,6 +257,54 @@ $$;
 CREATE TRIGGER guard_quiz_attempts_columns
     BEFORE INSERT OR UPDATE ON public.quiz_attempts
     FOR EACH ROW EXECUTE FUNCTION public.guard_quiz_attempts_columns();
+
+-- student_progress BEFORE INSERT OR UPDATE (SECURITY INVOKER; fires before stamp_student_progress_trigger by
+-- name). Spec 20's service rule, now in the database because completing every lesson completes the
+-- enrollment, which a certificate relies on: in request traffic a quiz lesson becomes completed only once
+-- its student has a passed attempt at it (23514 quiz_not_passed), an assignment lesson only once they have
+-- submitted it (a submission that is not a draft; 23514 assignment_not_submitted). Other lesson types are
+-- completed on the student's word. The reads run as the caller: a student sees their own attempts and
+-- submissions, a platform admin every one. The system context (imports, the seed) is not checked.
+CREATE FUNCTION public.guard_student_progress_columns()
+RETURNS trigger
+LANGUAGE plpgsql
+VOLATILE
+SECURITY INVOKER
+AS $$
+DECLARE
+    v_type public.lesson_type;
+BEGIN
+    IF (SELECT app.is_system_context()) OR NOT NEW.is_completed THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.is_completed AND NEW.lesson_id IS NOT DISTINCT FROM OLD.lesson_id
+           AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id THEN
+            RETURN NEW;  -- already completed: nothing new is claimed
+        END IF;
+    END IF;
+    SELECT l.content_type INTO v_type FROM public.course_lessons l WHERE l.id = NEW.lesson_id;
+    IF v_type = 'quiz' AND NOT EXISTS (
+        SELECT 1 FROM public.quiz_attempts q
+        WHERE q.user_id = NEW.user_id AND q.lesson_id = NEW.lesson_id AND q.passed
+    ) THEN
+        RAISE EXCEPTION 'a quiz lesson is completed by passing its quiz'
+            USING ERRCODE = '23514', CONSTRAINT = 'quiz_not_passed';
+    END IF;
+    IF v_type = 'assignment' AND NOT EXISTS (
+        SELECT 1 FROM public.assignment_submissions s
+        WHERE s.user_id = NEW.user_id AND s.lesson_id = NEW.lesson_id AND s.status <> 'draft'
+    ) THEN
+        RAISE EXCEPTION 'an assignment lesson is completed by submitting the assignment'
+            USING ERRCODE = '23514', CONSTRAINT = 'assignment_not_submitted';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER guard_student_progress_columns
+    BEFORE INSERT OR UPDATE ON public.student_progress
+    FOR EACH ROW EXECUTE FUNCTION public.guard_student_progress_columns();
 
 -- Column guards: restrictions for request traffic, automatic rules for everyone ---------------------------
 
@@ -639,6 +688,7 @@ REVOKE EXECUTE ON FUNCTION app.lesson_content(uuid) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION app.quiz_answer_set(jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION app.grade_quiz_answers(uuid, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.guard_quiz_attempts_columns() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.guard_student_progress_columns() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.get_instructor_student_progress(uuid, uuid, integer, integer) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION app.lesson_content(uuid) TO humanglue_app;

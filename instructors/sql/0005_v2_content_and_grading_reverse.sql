@@ -1,6 +1,8 @@
 -- Reverse of 0005_v2_content_and_grading.sql: the landed definitions (rls_guards.sql, logic_functions.sql)
 -- come back verbatim; the new objects go.
 
+DROP TRIGGER IF EXISTS guard_student_progress_columns ON public.student_progress;
+DROP FUNCTION IF EXISTS public.guard_student_progress_columns();
 DROP TRIGGER IF EXISTS guard_quiz_attempts_columns ON public.quiz_attempts;
 DROP FUNCTION IF EXISTS public.guard_quiz_attempts_columns();
 DROP FUNCTION IF EXISTS app.grade_quiz_answers(uuid, jsonb);

@@ -146,14 +146,19 @@ def test_insert_with_progress_stamps_and_rolls_up(small: Small) -> None:
     s1 = small.students[0]
     enrollment = Enrollment.objects.create(user=s1, course=small.course2)  # owner: the paid path
     StudentProgress.objects.filter(enrollment=enrollment).delete()
+    # lessons[2] is a quiz: it is completed only after a passed attempt (issue 9 item 9)
+    CourseLesson.objects.filter(pk=small.lessons[2].pk).update(quiz_questions=[{"id": "q1", "answer": 1}])
     with as_user(s1.pk):  # the lazy upsert of spec 20, as the student
+        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=small.lessons[2], score=0, max_score=1,
+                                   quiz_data={"answers": {"q1": 1}})
         StudentProgress.objects.create(enrollment=enrollment, user=s1, course=small.course2, lesson=small.lessons[2],
                                        is_completed=True)
     row = StudentProgress.objects.get(enrollment=enrollment)
     assert (row.completion_percentage, row.last_accessed_at is not None, row.completed_at is not None) == (
         100, True, True)
     assert state(enrollment) == ("completed", 100)
-    assert [a for a, _ in activities(s1)] == ["enrolled", "lesson_started", "lesson_completed", "course_completed"]
+    assert [a for a, _ in activities(s1)] == [
+        "enrolled", "quiz_passed", "lesson_started", "lesson_completed", "course_completed"]
 
 
 def test_dropped_enrollments_count_but_are_never_touched_by_the_roll_up(small: Small) -> None:

@@ -30,6 +30,7 @@ from instructors.models import (
     InstructorSettings,
     QuizAttempt,
     StudentActivity,
+    StudentProgress,
 )
 from instructors.selectors import LessonContent, lesson_content
 from organizations.models import User, UserRoleGrant
@@ -303,6 +304,42 @@ def test_the_grader_is_not_an_answer_oracle(world: World) -> None:
         with acting_as(person(world, actor)):
             with refused("42501", "quiz_grading_internal"):
                 fetch("SELECT * FROM app.grade_quiz_answers(%s, %s::jsonb)", [lesson.pk, '{"answers": {"q1": 1}}'])
+
+
+def test_a_quiz_or_assignment_lesson_is_completed_only_after_passing_or_submitting(world: World) -> None:
+    """Spec 20's service rule, in the database: otherwise a student completes the course (and earns its
+    certificate) by marking the quiz lesson done without passing it."""
+    quiz = _quiz_lesson(world)
+    task = CourseLesson.objects.create(section=world.a.rows["course_section"], title="Task", content_type="assignment")
+    enrollment = world.a.rows["enrollment"]
+    for lesson in (quiz, task):  # lessons added after the enrollment get their row lazily (spec 20)
+        StudentProgress.objects.create(enrollment=enrollment, user=world.a.student, course=enrollment.course,
+                                       lesson=lesson)
+    progress = StudentProgress.objects.filter(enrollment=enrollment)
+
+    def complete(lesson: CourseLesson) -> int:
+        return progress.filter(lesson=lesson).update(is_completed=True)
+
+    with acting_as(world.a.student):
+        with refused("23514", "quiz_not_passed"):
+            complete(quiz)
+        with refused("23514", "assignment_not_submitted"):
+            complete(task)
+        _attempt(world, quiz, {"q1": 0})  # a failed attempt is not enough
+        with refused("23514", "quiz_not_passed"):
+            complete(quiz)
+        AssignmentSubmission.objects.create(user=world.a.student, course=world.a.rows["course"], lesson=task,
+                                            status="draft", submitted_at=None)
+        with refused("23514", "assignment_not_submitted"):
+            complete(task)  # a draft is not a submission
+        _attempt(world, quiz, {"q1": 1, "q2": [0, 2], "q3": "Paris"}, attempt_number=3)
+        assert complete(quiz) == 1
+        AssignmentSubmission.objects.create(user=world.a.student, course=world.a.rows["course"], lesson=task,
+                                            submission_text="Done")
+        assert complete(task) == 1
+        assert complete(world.a.rows["course_lesson"]) == 1  # a video: the student's word
+    # the owner (imports, the seed) records completions as they come
+    complete(quiz)
 
 
 def test_owner_imports_keep_their_recorded_grades(world: World) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from instructors.models import (
@@ -35,6 +36,7 @@ from instructors.models import (
 from instructors.selectors import LessonContent, lesson_content
 from organizations.models import User, UserRoleGrant
 from tests.db import as_user, fetch, refused
+from tests.sample_data import PASSWORD
 from tests.world import World, acting_as, build_world, visible_ids
 
 pytestmark = pytest.mark.django_db
@@ -452,3 +454,24 @@ def test_owner_insert_of_a_graded_submission_is_stamped(world: World) -> None:
     created = AssignmentSubmission.objects.create(user=world.a.student, course=world.a.rows["course"],
                                                   status="graded", grade=Decimal("70"))
     assert AssignmentSubmission.objects.values_list("graded_at", flat=True).get(pk=created.pk) is not None
+
+
+# --- the admin (runs under the app role) ------------------------------------------------------------------
+
+def test_the_lesson_admin_shows_content_only_to_whom_it_belongs(world: World) -> None:
+    lessons = _paid_course(world)
+    User.objects.filter(pk__in=[world.platform_admin.pk, world.a.org_admin.pk]).update(
+        is_staff=True, is_superuser=True)  # opens the admin site; RLS and app.lesson_content() decide the rest
+    pages = {}
+    for actor in ("platform_admin", "a.org_admin"):
+        client = Client()
+        assert client.login(username=person(world, actor).email, password=PASSWORD)
+        response = client.get(f"/admin/instructors/courselesson/{lessons['quiz'].pk}/change/")
+        assert response.status_code == 200, actor
+        pages[actor] = response.content.decode()
+        # the section's inline list and the settings page open too (no secret column is selected)
+        assert client.get(f"/admin/instructors/coursesection/{world.a.rows['course_section'].pk}/change/"
+                          ).status_code == 200
+        assert client.get("/admin/instructors/instructorsettings/").status_code == 200
+    assert "is_correct" in pages["platform_admin"] and "Capital of France" in pages["platform_admin"]
+    assert "Capital of France" not in pages["a.org_admin"]

@@ -813,7 +813,10 @@ class CourseReview(MaintainedColumnsModel):
 class QuizAttempt(models.Model):
     """One graded attempt at a quiz lesson, or a course-level quiz when lesson is NULL (spec 20, quiz_attempts).
 
-    Written once, already graded, by the API (score and passed are computed on the server).
+    Written once. In request traffic the database grades it (``guard_quiz_attempts_columns``): score,
+    max_score, passed and completed_at come from ``quiz_data = {"answers": {<question id or position>:
+    <answer>}}`` checked against the lesson's ``quiz_questions``, whatever the client sends; a course-level
+    attempt (no questions to grade against) is recorded only by the system context.
     """
 
     id = uuid_pk()

@@ -387,6 +387,18 @@ def test_enrollment_organization_must_be_one_of_the_learners(world: World) -> No
         Enrollment.objects.create(user=world.a.member, course=world.b.rows["course"], organization=world.a.org)
 
 
+def test_a_course_cannot_be_moved_into_another_organization(world: World) -> None:
+    """The other instructors table with organization_id: courses_update_own re-checks the instructor's
+    membership (audit for item 6; held on the landed schema)."""
+    course = Course.objects.filter(pk=world.a.rows["course"].pk)
+    with acting_as(world.a.instructor):
+        with refused("42501"):
+            course.update(organization=world.b.org)
+        assert course.update(organization=None) == 1  # a standalone course is the instructor's choice
+    with acting_as(world.b.org_admin):
+        assert world.a.rows["course"].pk not in visible_ids(Course)
+
+
 def test_a_student_cannot_extend_or_backdate_their_own_enrollment(world: World) -> None:
     """Found while at it: expires_at ends paid access, yet the student could clear it (never expires)."""
     now = timezone.now()

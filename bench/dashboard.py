@@ -4,7 +4,10 @@
 
 Builds (once) ``humanglue_bench`` with ``seed --scale 1`` (1M enrollments, 10k courses, 2k instructors)
 and calls each dashboard function as the instructor (under the app role, as the API would).
-Targets: p95 under 10 ms for the median instructor, under 100 ms for the largest.
+Targets (spec 30 §1): p95 under 10 ms for the median instructor, under 100 ms for the largest; one page of
+50 rows of get_instructor_student_progress (contract version 2) under 10 ms and 50 ms. The unpaged list
+(the 2-argument call, every enrollment) is not what the API asks for and is not measured; a deeper page
+(offset 1000) is shown for information, without a target.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from _setup import setup_django
 
 TARGETS_MS = {"median": 10.0, "largest": 100.0}
+PAGE_TARGETS_MS = {"median": 10.0, "largest": 50.0}  # one page of get_instructor_student_progress
 
 
 def ensure_data() -> None:
@@ -46,19 +50,20 @@ def instructors() -> dict[str, tuple[str, int]]:
     return {"median": rows[len(rows) // 2], "largest": rows[-1]}
 
 
-def timed(user_id: str, sql: str, params: list, repeat: int) -> list[float]:
+def timed(user_id: str, sql: str, params: list, repeat: int) -> tuple[list[float], int]:
+    """Milliseconds per call, and the number of rows the last call returned."""
     from django.db import connection, transaction
 
-    times = []
+    times, rows = [], 0
     for _ in range(repeat):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL ROLE humanglue_app; SELECT set_config('app.current_user_id', %s, true)",
                            [user_id])
             started = time.perf_counter()
             cursor.execute(sql, params)
-            cursor.fetchall()
+            rows = len(cursor.fetchall())
             times.append((time.perf_counter() - started) * 1000)
-    return times
+    return times, rows
 
 
 def main() -> None:
@@ -75,24 +80,31 @@ def main() -> None:
         version, n_enrollments, n_courses, n_instructors = cursor.fetchone()
     print(f"PostgreSQL {version}; enrollments {n_enrollments:,}; courses {n_courses:,}; "
           f"instructors {n_instructors:,}; repeat {args.repeat}")
+    # (label, SQL, targets or None for information only)
     functions = [
-        ("get_instructor_dashboard_stats", "SELECT * FROM get_instructor_dashboard_stats(%s)", 1),
-        ("get_instructor_student_progress", "SELECT * FROM get_instructor_student_progress(%s)", 1),
-        ("get_instructor_recent_activity", "SELECT * FROM get_instructor_recent_activity(%s, 50)", 1),
-        ("get_instructor_revenue_breakdown", "SELECT * FROM get_instructor_revenue_breakdown(%s)", 1),
+        ("get_instructor_dashboard_stats", "SELECT * FROM get_instructor_dashboard_stats(%s)", TARGETS_MS),
+        ("get_instructor_student_progress 50", "SELECT * FROM get_instructor_student_progress(%s, NULL, 50, 0)",
+         PAGE_TARGETS_MS),
+        ("  the page at offset 1000", "SELECT * FROM get_instructor_student_progress(%s, NULL, 50, 1000)", None),
+        ("get_instructor_recent_activity", "SELECT * FROM get_instructor_recent_activity(%s, 50)", TARGETS_MS),
+        ("get_instructor_revenue_breakdown", "SELECT * FROM get_instructor_revenue_breakdown(%s)", TARGETS_MS),
     ]
-    print(f"{'function':36} {'instructor':10} {'enrollments':>11} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
+    print(f"{'function':36} {'instructor':10} {'enrollments':>11} {'rows':>5} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'target':>8}")
     misses = 0
     for kind, (instructor, enrolled) in instructors().items():
-        for name, sql, _ in functions:
+        for name, sql, targets in functions:
             timed(instructor, sql, [instructor], 3)  # warm up
-            times = timed(instructor, sql, [instructor], args.repeat)
+            times, rows = timed(instructor, sql, [instructor], args.repeat)
             p50 = statistics.median(times)
             p95 = statistics.quantiles(times, n=20)[18]
-            ok = p95 <= TARGETS_MS[kind]
+            line = f"{name:36} {kind:10} {enrolled:11,} {rows:5} {p50:8.2f} {p95:8.2f}"
+            if targets is None:
+                print(f"{line} {'-':>8}")
+                continue
+            ok = p95 <= targets[kind]
             misses += not ok
-            print(f"{name:36} {kind:10} {enrolled:11,} {p50:8.2f} {p95:8.2f} {'<' if ok else '>'}"
-                  f"{TARGETS_MS[kind]:6.0f}{'' if ok else '  MISSED'}")
+            print(f"{line} {'<' if ok else '>'}{targets[kind]:6.0f}{'' if ok else '  MISSED'}")
     print("all targets met" if not misses else f"{misses} target(s) missed")
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -52,8 +54,9 @@ class CourseSectionInline(admin.TabularInline):
 class CourseLessonInline(admin.StackedInline):
     model = CourseLesson
     extra = 0
-    fields = ["sort_order", "title", "content_type", "is_preview", "duration_minutes", "video_url",
-              "video_duration_seconds", "resource_url", "quiz_passing_score"]
+    # The paid content is not readable by the app role (CourseLesson.secret_fields): see the lesson's page.
+    fields = ["sort_order", "title", "content_type", "is_preview", "duration_minutes", "video_duration_seconds",
+              "quiz_passing_score"]
 
 
 @admin.register(Course)
@@ -86,7 +89,19 @@ class CourseLessonAdmin(ContractModelAdmin):
     search_fields = ["title", "section__title", "section__course__title"]
     raw_id_fields = ["section"]
     list_select_related = ["section", "section__course"]
-    readonly_fields = ["created_at", "updated_at"]
+    # The admin runs under the app role, which may not SELECT the paid content: it is shown read-only through
+    # app.lesson_content() (everything for a platform admin, nothing for an org admin) and edited via the API.
+    exclude = list(CourseLesson.secret_fields)
+    readonly_fields = ["content", "created_at", "updated_at"]
+
+    @admin.display(description="content")
+    def content(self, obj: CourseLesson) -> str:
+        content = obj.content() if obj.pk else None
+        if content is None:
+            return "-"
+        shown = {"video_url": content.video_url, "article_content": content.article_content,
+                 "resource_url": content.resource_url, "quiz_questions": content.quiz_questions}
+        return json.dumps({k: v for k, v in shown.items() if v is not None}, indent=2, ensure_ascii=False)
 
 
 @admin.register(Enrollment)

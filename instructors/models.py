@@ -22,7 +22,16 @@ from django.db import models
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils.text import slugify
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from organizations.columns import (
+    EMPTY_JSON_OBJECT,
+    MaintainedColumnsModel,
+    SecretColumnsModel,
+    created_at,
+    json_array,
+    json_object,
+    updated_at,
+    uuid_pk,
+)
 from organizations.enums import (
     ActivityType,
     AiPillar,
@@ -33,6 +42,8 @@ from organizations.enums import (
     PayoutSchedule,
 )
 from organizations.fields import EnumField
+
+from .selectors import LessonContent, lesson_content
 
 # The ON DELETE action the database performs for every FK of this app (spec 20), as
 # "<model>.<field>": action. Migrations apply them with humanglue.migration_ops.SetOnDelete.
@@ -103,6 +114,16 @@ def default_email_notifications() -> dict[str, bool]:
 
 def default_push_notifications() -> dict[str, bool]:
     return dict(PUSH_NOTIFICATION_DEFAULTS)
+
+
+class SecretJSONField(models.JSONField):
+    """A secret jsonb column with a database default. Django puts every column with a database default in
+    ``INSERT ... RETURNING``, which needs SELECT on it; the app role has none on a secret column, so this one
+    is never returned (the value written is the value the instance already holds)."""
+
+    @property
+    def db_returning(self) -> bool:
+        return False
 
 
 def text_array() -> ArrayField:
@@ -230,11 +251,13 @@ class InstructorProfile(MaintainedColumnsModel):
 # --- instructor_settings ------------------------------------------------------------------------
 
 
-class InstructorSettings(models.Model):
+class InstructorSettings(SecretColumnsModel):
     """One instructor's notification, privacy, payout and calendar preferences (spec 20, instructor_settings).
 
     ``payment_details`` and ``calendar_sync_token`` hold application-encrypted secrets: never put
-    them in API responses, admin lists, seed output or realtime payloads.
+    them in API responses, admin lists, seed output or realtime payloads. The app role may write them but
+    not SELECT them (issue 9 item 3): the instructor sets them through the API and never reads them back;
+    the payout job reads them as the owner (``with_secrets()``).
     """
 
     class PaymentMethod(models.TextChoices):
@@ -269,7 +292,7 @@ class InstructorSettings(models.Model):
     show_student_count = models.BooleanField(default=True, db_default=True)
     show_revenue_stats = models.BooleanField(default=False, db_default=False)
     payment_method = models.TextField(choices=PaymentMethod.choices, null=True, blank=True)
-    payment_details = json_object()  # secret, encrypted by the application
+    payment_details = SecretJSONField(default=dict, db_default=EMPTY_JSON_OBJECT, blank=True)  # secret
     payout_schedule = EnumField(
         enum_type="payout_schedule", choices=PayoutSchedule.choices, default=PayoutSchedule.MONTHLY,
         db_default="monthly",
@@ -286,9 +309,12 @@ class InstructorSettings(models.Model):
     created_at = created_at()
     updated_at = updated_at()
 
+    secret_fields = ("payment_details", "calendar_sync_token")
+
     class Meta:
         db_table = "instructor_settings"
         ordering = ["-created_at"]
+        base_manager_name = "objects"
         verbose_name_plural = "instructor settings"
         constraints = [
             models.CheckConstraint(
@@ -464,8 +490,14 @@ class CourseSection(models.Model):
         return self.title
 
 
-class CourseLesson(models.Model):
-    """One lesson (video, article, quiz, assignment, live session) in a section (spec 20, course_lessons)."""
+class CourseLesson(SecretColumnsModel):
+    """One lesson (video, article, quiz, assignment, live session) in a section (spec 20, course_lessons).
+
+    The paid content (``secret_fields``) is not readable by the app role (issue 9 item 8): the syllabus
+    (title, type, order, preview flag) is, the content comes through ``content()`` /
+    ``instructors.selectors.lesson_content``, which applies the gating rules and strips quiz answers.
+    ``resource_url`` is content too: live-session links and downloadable material of paid lessons.
+    """
 
     id = uuid_pk()
     # Indexed by (section_id, sort_order).
@@ -487,9 +519,12 @@ class CourseLesson(models.Model):
     created_at = created_at()
     updated_at = updated_at()
 
+    secret_fields = ("video_url", "article_content", "resource_url", "quiz_questions")
+
     class Meta:
         db_table = "course_lessons"
         ordering = ["section_id", "sort_order"]
+        base_manager_name = "objects"
         constraints = [
             *non_negative_checks("course_lessons", "video_duration_seconds", "duration_minutes"),
             models.CheckConstraint(
@@ -504,6 +539,10 @@ class CourseLesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def content(self) -> LessonContent | None:
+        """This lesson's content for the current caller, or None when they may not read it."""
+        return lesson_content(self.pk)
 
 
 # --- enrollments and progress -------------------------------------------------------------------
@@ -774,7 +813,10 @@ class CourseReview(MaintainedColumnsModel):
 class QuizAttempt(models.Model):
     """One graded attempt at a quiz lesson, or a course-level quiz when lesson is NULL (spec 20, quiz_attempts).
 
-    Written once, already graded, by the API (score and passed are computed on the server).
+    Written once. In request traffic the database grades it (``guard_quiz_attempts_columns``): score,
+    max_score, passed and completed_at come from ``quiz_data = {"answers": {<question id or position>:
+    <answer>}}`` checked against the lesson's ``quiz_questions``, whatever the client sends; a course-level
+    attempt (no questions to grade against) is recorded only by the system context.
     """
 
     id = uuid_pk()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -229,6 +229,54 @@ def test_ae8_student_progress_list(f: F) -> None:
     assert len(as_(I1, "SELECT * FROM get_instructor_student_progress(%s, %s)", [I1, f.courses["C2"].pk])) == 2
     assert as_(I1, "SELECT * FROM get_instructor_student_progress(%s, %s)", [I1, f.courses["C4"].pk]) == []
     assert as_(I1, "SELECT * FROM get_instructor_student_progress(%s, %s)", [I1, NOBODY]) == []
+
+
+PAGE = "SELECT * FROM get_instructor_student_progress(%s, %s, %s, %s)"
+
+
+def _enrollment_ids(result: list[dict[str, Any]]) -> list[uuid.UUID]:
+    return [r["enrollment_id"] for r in result]
+
+
+def test_student_progress_pages(f: F) -> None:
+    """Contract version 2: (p_instructor_id, p_course_id, p_limit, p_offset), in AE8's order."""
+    everything = as_(I1, "SELECT * FROM get_instructor_student_progress(%s)", [I1])
+    order = _enrollment_ids(everything)
+    assert len(order) == 4
+    # the 1- and 2-argument calls keep their meaning: every row, the same as limit NULL
+    assert as_(I1, PAGE, [I1, None, None, 0]) == everything
+    assert as_(I1, PAGE, [I1, None, None, None]) == everything
+    assert _enrollment_ids(as_(I1, "SELECT * FROM get_instructor_student_progress(%s, %s)",
+                               [I1, f.courses["C2"].pk])) == order[2:]
+    for limit, offset, expected in [
+        (2, 0, order[:2]), (2, 2, order[2:]), (3, 2, order[2:]), (2, 4, []), (1, 1, order[1:2]),
+        (0, 0, []), (-1, 0, []), (10, -5, order), (10, None, order), (1000, 0, order),  # a limit above the cap of 500
+    ]:
+        assert _enrollment_ids(as_(I1, PAGE, [I1, None, limit, offset])) == expected, (limit, offset)
+    assert _enrollment_ids(as_(I1, PAGE, [I1, f.courses["C1"].pk, 1, 1])) == order[1:2]
+    assert as_(I1, PAGE, [I1, f.courses["C4"].pk, 10, 0]) == []  # another instructor's course
+    # the pages are whole rows, identical to the unpaged ones
+    assert as_(I1, PAGE, [I1, None, 2, 1]) == everything[1:3]
+
+
+def test_student_progress_pages_are_stable_on_ties(f: F) -> None:
+    """Equal last_accessed_at and enrolled_at: enrollment_id breaks the tie, so pages never overlap."""
+    ids = [f.enrollments[k].pk for k in ("E1", "E2", "E3", "E4")]
+    same = datetime(2025, 6, 1, tzinfo=UTC)
+    Enrollment.objects.filter(pk__in=ids[:2]).update(last_accessed_at=same, enrolled_at=same - timedelta(days=1))
+    Enrollment.objects.filter(pk__in=ids[2:]).update(last_accessed_at=None, enrolled_at=same - timedelta(days=1))
+    expected = sorted(ids[:2]) + sorted(ids[2:])
+    assert _enrollment_ids(as_(I1, PAGE, [I1, None, None, 0])) == expected
+    pages = [_enrollment_ids(as_(I1, PAGE, [I1, None, 1, n])) for n in range(4)]
+    assert [p[0] for p in pages] == expected
+
+
+def test_student_progress_pages_keep_the_caller_check(f: F) -> None:
+    assert refusal(S1, PAGE, [I1, None, 50, 0]) == ("42501", "instructor_access_denied")
+    assert refusal(None, PAGE, [I1, None, 50, 0]) == ("42501", "instructor_access_denied")
+    assert refusal(I2, PAGE, [I1, None, 0, 0]) == ("42501", "instructor_access_denied")  # refused before paging
+    assert refusal(ADM, PAGE, [None, None, 50, 0]) == ("22004", "instructor_id_required")
+    assert len(as_(ADM, PAGE, [I1, None, 50, 0])) == 4
 
 
 def test_ae9_recent_activity(f: F) -> None:

@@ -327,9 +327,12 @@ def _quiz(course_tenant: str, owner: str = "a.student",
     def build(w: World, actor: str) -> tuple[Any, dict[str, Any]]:
         if dropped:
             Enrollment.objects.filter(pk=row(w, "a", "enrollment").pk).update(status="dropped")
+        # attempts are graded by the server against the lesson's questions (issue 9 item 9)
+        lesson = row(w, course_tenant, "course_lesson")
+        CourseLesson.objects.filter(pk=lesson.pk).update(quiz_questions=[{"id": "q1", "answer": 1}])
         return QuizAttempt, {"user": person(w, owner), "course": row(w, course_tenant, "course"),
-                             "lesson": row(w, course_tenant, "course_lesson"), "score": 5, "max_score": 10,
-                             "attempt_number": 2}
+                             "lesson": lesson, "score": 5, "max_score": 10, "attempt_number": 2,
+                             "quiz_data": {"answers": {"q1": 1}}}
     return build
 
 
@@ -639,7 +642,19 @@ def test_catalog_matches_the_contract() -> None:
     assert len(policies) == 54
     assert {(permissive, tuple(roles)) for *_, permissive, roles in policies} == {("PERMISSIVE", ("public",))}
     assert rls == dict.fromkeys(TABLES, (True, False))
-    assert grants == {t: "SELECT" if t == "student_activity" else "DELETE,INSERT,SELECT,UPDATE" for t in TABLES}
+    # instructor_settings and course_lessons: SELECT on every column but the secret ones (issue 9 items 3, 8)
+    secret = {"instructor_settings": set(InstructorSettings.secret_fields),
+              "course_lessons": set(CourseLesson.secret_fields)}
+    assert grants == {t: "SELECT" if t == "student_activity" else
+                      "DELETE,INSERT,UPDATE" if t in secret else "DELETE,INSERT,SELECT,UPDATE" for t in TABLES}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name, column_name FROM information_schema.column_privileges "
+                       "WHERE grantee = 'humanglue_app' AND privilege_type = 'SELECT' AND table_name = ANY(%s)",
+                       [list(secret)])
+        readable = cursor.fetchall()
+    for table, columns in secret.items():
+        live = {c for t, c in readable if t == table}
+        assert live and not live & columns, table
     pinned = ["search_path=pg_catalog, public, pg_temp"]
     for helper in ("is_instructor_of_course", "is_enrolled_in_course", "is_instructor", "has_teaching_relation"):
         assert functions[helper] == (True, "s", pinned, True, False), helper

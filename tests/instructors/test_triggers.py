@@ -146,14 +146,19 @@ def test_insert_with_progress_stamps_and_rolls_up(small: Small) -> None:
     s1 = small.students[0]
     enrollment = Enrollment.objects.create(user=s1, course=small.course2)  # owner: the paid path
     StudentProgress.objects.filter(enrollment=enrollment).delete()
+    # lessons[2] is a quiz: it is completed only after a passed attempt (issue 9 item 9)
+    CourseLesson.objects.filter(pk=small.lessons[2].pk).update(quiz_questions=[{"id": "q1", "answer": 1}])
     with as_user(s1.pk):  # the lazy upsert of spec 20, as the student
+        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=small.lessons[2], score=0, max_score=1,
+                                   quiz_data={"answers": {"q1": 1}})
         StudentProgress.objects.create(enrollment=enrollment, user=s1, course=small.course2, lesson=small.lessons[2],
                                        is_completed=True)
     row = StudentProgress.objects.get(enrollment=enrollment)
     assert (row.completion_percentage, row.last_accessed_at is not None, row.completed_at is not None) == (
         100, True, True)
     assert state(enrollment) == ("completed", 100)
-    assert [a for a, _ in activities(s1)] == ["enrolled", "lesson_started", "lesson_completed", "course_completed"]
+    assert [a for a, _ in activities(s1)] == [
+        "enrolled", "quiz_passed", "lesson_started", "lesson_completed", "course_completed"]
 
 
 def test_dropped_enrollments_count_but_are_never_touched_by_the_roll_up(small: Small) -> None:
@@ -255,11 +260,16 @@ def test_quiz_and_assignment_activity(small: Small) -> None:
     s1 = small.students[0]
     Enrollment.objects.create(user=s1, course=small.course2)
     quiz_lesson = small.lessons[2]
+    # ten one-point questions; the server grades the attempt from the answers (issue 9 item 9)
+    CourseLesson.objects.filter(pk=quiz_lesson.pk).update(
+        quiz_questions=[{"id": f"q{n}", "text": f"Question {n}", "answer": n} for n in range(10)],
+        quiz_passing_score=70)
     with as_user(s1.pk):
-        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, score=9, max_score=10,
-                                   passed=True)
-        QuizAttempt.objects.create(user=s1, course=small.course2, score=3, max_score=12, attempt_number=1)
+        QuizAttempt.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, score=0, max_score=1,
+                                   quiz_data={"answers": {f"q{n}": n if n else 99 for n in range(10)}})
         submission = AssignmentSubmission.objects.create(user=s1, course=small.course2, status="draft")
+    # a course-level quiz has no questions to grade against: only an import (system context) records one
+    QuizAttempt.objects.create(user=s1, course=small.course2, score=3, max_score=12, attempt_number=1)
     quiz = StudentActivity.objects.filter(student=s1, activity_type__in=["quiz_passed", "quiz_failed"]) \
         .order_by("occurred_at")
     assert [(a.activity_type, a.activity_title, a.lesson_id, a.metadata) for a in quiz] == [

@@ -14,7 +14,7 @@ from humanglue.sqlfiles import run_sql_file
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("instructors", "0004_dashboard"),
+        ("instructors", "0005_v2_content_and_grading"),
     ]
 
     operations = [

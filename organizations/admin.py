@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import RowSecurityAdminMixin, SecretSafeAdminMixin
@@ -56,7 +59,7 @@ class UserAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, DjangoUserAdmin):
     raw_id_fields = ["organization"]
     readonly_fields = ["is_active", "last_login", "created_at", "updated_at"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),  # no password hash: the app role may not read it
         (_("Profile"), {"fields": ("full_name", "avatar_url", "phone", "company_name", "job_title", "department",
                                    "timezone", "language", "onboarding_completed", "preferences", "metadata")}),
         (_("Organization"), {"fields": ("organization", "role")}),
@@ -68,6 +71,13 @@ class UserAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     inlines = [UserRoleGrantInline]
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
+        # Django's collector joins each related row to its user, password hash included, which the app
+        # role may not read; the database cascades a user's rows itself (User.delete()).
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {self.model._meta.verbose_name}
+        return [str(obj) for obj in objs], {self.model._meta.verbose_name_plural: len(objs)}, perms_needed, []
 
 
 @admin.register(TeamMember)

@@ -176,9 +176,9 @@ def test_middleware_and_api_answer_each_error(world: World, case: str) -> None:
 @pytest.fixture
 def payments_locked() -> Iterator[None]:
     """Another session holds a lock on ``payments`` that blocks FOR UPDATE (nothing of the test's is touched)."""
-    settings = connection.settings_dict
-    other = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                            password=settings["PASSWORD"] or None, dbname=settings["NAME"])
+    params = connection.get_connection_params()  # the embedded server's socket too
+    other = psycopg.connect(host=params.get("host"), port=params.get("port"), user=params.get("user"),
+                            password=params.get("password"), dbname=params["dbname"])
     try:
         other.execute("LOCK TABLE payments IN EXCLUSIVE MODE")
         yield

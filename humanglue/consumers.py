@@ -15,7 +15,12 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _database_context() -> dict[str, Any]:
-    return {"role": current_role(), "user_id": current_app_user_id()}
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_user")
+        login = cursor.fetchone()[0]
+    return {"role": current_role(), "user_id": current_app_user_id(), "login": login}
 
 
 class ContextConsumer(AsyncJsonWebsocketConsumer):

@@ -42,7 +42,8 @@ def test_websocket_database_calls_run_under_the_callers_context(live_asgi_server
             await ws.send(json.dumps({}))
             return json.loads(await asyncio.wait_for(ws.recv(), 10))
 
+    # The server connects as the LOGIN role humanglue_web, never as the owner (issue 9 item 12).
     assert asyncio.run(ask(f"{base}?token={token}")) == {
-        "type": "context", "role": "humanglue_app", "user_id": str(user.pk)}
+        "type": "context", "role": "humanglue_app", "user_id": str(user.pk), "login": "humanglue_web"}
     assert asyncio.run(ask(base))["user_id"] == ""
     assert asyncio.run(ask(f"{base}?token=garbage"))["user_id"] == ""

@@ -101,16 +101,26 @@ def test_instructor_cannot_link_a_payment(world: World, payment: str) -> None:
     assert payment_state(ids["a_hold"])[2] is None
 
 
-def test_instructor_cannot_self_register_as_paid(world: World) -> None:
-    """The instructor is staff for their own workshop; a seat of their own is still paid on the payment path."""
+def test_instructor_registers_for_their_own_workshop_as_anyone_does(world: World) -> None:
+    """Staff for the others' registrations, not for their own: no free paid seat, no 'attended' of their own."""
     ids = world.extra["ids"]
-    with as_user(world.a.instructor), refused("42501", "restricted_column"):
+    with as_user(world.a.instructor):
         WorkshopRegistration.objects.create(workshop_id=ids["a_pub"], user=world.a.instructor, price_paid=None,
-                                            payment_status="completed")
-    with as_user(world.a.instructor), refused("42501", "restricted_column"):
-        WorkshopRegistration.objects.create(workshop_id=ids["a_pub"], user=world.a.instructor,
-                                            price_paid=Decimal("0.00"))
+                                            payment_status="completed")  # set back, as for any registrant
+    own = WorkshopRegistration.objects.get(workshop_id=ids["a_pub"], user=world.a.instructor)
+    assert (own.status, own.price_paid, own.payment_status) == ("registered", Decimal("40.00"), "pending")
+    with as_user(world.a.instructor), refused("42501", "registration_transition_forbidden"):
+        WorkshopRegistration.objects.filter(pk=own.pk).update(status="attended")
+
+
+def test_instructor_cannot_attend_and_rate_their_own_workshop(world: World) -> None:
+    """Registered as staff, the instructor made themselves 'attended' and rated their own workshop."""
+    ids = world.extra["ids"]
+    with as_user(world.a.instructor), refused("42501", "registration_transition_forbidden"):
+        WorkshopRegistration.objects.create(workshop_id=ids["a_pub"], user=world.a.instructor, price_paid=None,
+                                            status="attended")
     assert not WorkshopRegistration.objects.filter(workshop_id=ids["a_pub"], user=world.a.instructor).exists()
+    assert Workshop.objects.filter(pk=ids["a_pub"]).values_list("feedback_count", "attended_count").get() == (0, 0)
 
 
 def test_instructor_still_marks_attendance_with_a_full_row_save(world: World) -> None:

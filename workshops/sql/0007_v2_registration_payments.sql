@@ -23,13 +23,17 @@
 -- 4. get_user_workshop_history(): an admin of the user's organization gets only the rows of workshops they
 --    may SELECT (the audience of the workshops SELECT policies); it showed other organizations' drafts. The
 --    refusal now carries a reason (42501 history_forbidden).
--- 5. The system context of request traffic is the role humanglue_system (organizations/0005), not the
+-- 5. The workshop's instructor was staff for their own registration too: they registered for their own
+--    workshop as 'attended' and rated it (average_satisfaction). On their own row they are now a registrant
+--    acting alone (spec 50 §0.2 counts them as staff; the fix narrows staff to other people's rows).
+-- 6. The system context of request traffic is the role humanglue_system (organizations/0005), not the
 --    owner: the registration trigger reaches app.lock_workshop_for_admission() and app.workshop_price_now()
 --    in system context, so that role may execute them (a payment completing from a request re-admitted a
 --    swept registration with "permission denied"). The app role still may not.
 
 -- =============================================================================================
--- §6.2 enforce_workshop_registration_rules(): the 0005 definition, plus step 2b (the payment state).
+-- §6.2 enforce_workshop_registration_rules(): the 0005 definition, plus step 2b (the payment state) and
+-- the instructor's own registration (item 5).
 -- =============================================================================================
 CREATE OR REPLACE FUNCTION public.enforce_workshop_registration_rules()
 RETURNS trigger
@@ -58,7 +62,11 @@ BEGIN
 
     v_system := (SELECT app.is_system_context());
     v_admin := (SELECT app.is_platform_admin());
-    v_staff := v_system OR v_admin OR app.is_workshop_instructor(NEW.workshop_id);
+    -- The workshop's instructor is staff for the others' registrations, not for their own: registered as
+    -- staff they made themselves 'attended' and rated their own workshop (feedback needs attendance).
+    v_staff := v_system OR v_admin
+               OR (app.is_workshop_instructor(NEW.workshop_id)
+                   AND NEW.user_id IS DISTINCT FROM (SELECT app.current_user_id()));
 
     IF NOT v_staff THEN
         IF TG_OP = 'INSERT' THEN
@@ -401,7 +409,7 @@ REVOKE EXECUTE ON FUNCTION
     app.guard_workshop_feedback_columns()
 FROM PUBLIC;
 
--- The request system context (item 5 above); humanglue_app keeps no EXECUTE on these two.
+-- The request system context (item 6 above); humanglue_app keeps no EXECUTE on these two.
 GRANT EXECUTE ON FUNCTION
     app.lock_workshop_for_admission(uuid, uuid),
     app.workshop_price_now(uuid)

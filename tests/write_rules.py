@@ -178,10 +178,11 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
         "attachments course_id created_at feedback grade lesson_id metadata status=draft status=resubmitted "
         "status=returned status=under_review submission_text submission_url submitted_at user_id"),
     # spec 50 workshops_instructor_update: the instructor's workshop; counters derived, total_revenue
-    # maintained, instructor_id pinned.
+    # maintained, instructor_id pinned, organization_id only to an org of the instructor (workshops/0005),
+    # is_featured a platform admin's like instructor_profiles.is_featured (workshops/0007).
     ("workshops", "a_instructor"): _keys(
         "capacity_total certificate_enabled certificate_template_url created_at currency description "
-        "duration_minutes end_time format is_featured level location materials_url meeting_url metadata outcomes "
+        "duration_minutes end_time format level location materials_url meeting_url metadata outcomes "
         "pillar prerequisites price_amount recording_url slug start_time status=cancelled status=completed "
         "status=draft status=in_progress syllabus tags thumbnail_url timezone title video_url waitlist_enabled"),
     ("workshops", "platform_admin"): _keys(
@@ -193,15 +194,19 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
     # spec 50 §6.2 step 2: a registrant acting alone changes status (here: attended, no move allowed) and
     # metadata; every other column is set back.
     ("workshop_registrations", "a_student"): _keys("metadata"),
-    # spec 50 registrations_instructor_update + §6.2: staff mark attendance and set price and payment state.
+    # spec 50 registrations_instructor_update + §6.2: the instructor marks attendance and status; the price
+    # and payment state are the payment path's and platform admins' (workshops/0007); certificate_id only
+    # the registrant's certificate for this workshop (the matrix tries another organization's).
     ("workshop_registrations", "a_instructor"): _keys(
+        "attendance_duration_minutes attendance_percentage completed_at metadata registered_at "
+        "status=cancelled status=no_show status=registered"),
+    # registrations_platform_admin_all: price and payment state too; organization_id only to an org of the
+    # registrant (workshops/0005), payment_id and certificate_id only the registrant's for this workshop
+    # (workshops/0007): the matrix's values are another organization's.
+    ("workshop_registrations", "platform_admin"): _keys(
         "attendance_duration_minutes attendance_percentage completed_at metadata payment_status=completed "
         "payment_status=failed payment_status=pending payment_status=refunded price_paid registered_at "
         "status=cancelled status=no_show status=registered"),
-    ("workshop_registrations", "platform_admin"): _keys(
-        "attendance_duration_minutes attendance_percentage certificate_id completed_at metadata organization_id "
-        "payment_id payment_status=completed payment_status=failed payment_status=pending "
-        "payment_status=refunded price_paid registered_at status=cancelled status=no_show status=registered"),
     # spec 50 feedback_own_update: the attendee edits the survey; ids derived and immutable.
     **{("workshop_feedback", caller): _keys(
         "content_rating delivery_rating interaction_rating metadata nps_score overall_satisfaction "
@@ -320,8 +325,9 @@ INSERT_ALLOWED: dict[Key, frozenset[str]] = {
     ("workshops", "platform_admin"): _keys("= instructor_id organization_id"),
     # spec 50 registrations_own_insert: any open workshop.
     ("workshop_registrations", "a_student"): _keys("= workshop_id"),
-    ("workshop_registrations", "platform_admin"): _keys(
-        "= certificate_id organization_id payment_id user_id workshop_id"),
+    # registrations_platform_admin_all: organization_id only an org of the registrant (so not another
+    # organization's user in the copy's org), payment_id and certificate_id only the registrant's.
+    ("workshop_registrations", "platform_admin"): _keys("= workshop_id"),
     # spec 50 feedback_own_insert (workshop_id and user_id derived from the registration).
     **{("workshop_feedback", caller): _keys("=") for caller in ("a_student", "platform_admin")},
     # spec 50 assessments_own_insert / responses_own_insert.
@@ -366,7 +372,6 @@ _I5_HOURS = "item 5: the client changes the hours bought (spec 60: an admin or e
 _I5_NOTES = "item 5: the client overwrites the expert's private notes"
 _I5_CALENDAR = "item 5: the client moves the session on the expert's calendar (spec 60: the expert schedules)"
 _I6 = "item 6: organization_id re-tagged to an organization the caller does not belong to"
-_I6_WORKSHOPS = "item 6, its general rule (workshops are not named there): the UPDATE CHECK has no membership test"
 _I7 = "item 7: a team lead who left the organization keeps team powers"
 _I9_QUIZ = "item 9: a student inserts their own attempt, score and pass mark included (graded by the server)"
 _I9_CERT = "item 9: a certificate for a source the user has not completed"
@@ -378,8 +383,6 @@ _NEW_SUBMISSION_MOVE = ("new: the UPDATE policies do not re-check what assignmen
 _NEW_SUBMITTED_AT = "new: submitted_at is automatic (spec 20 guard); writing it back-dates a submission"
 _NEW_SUBMISSION_USER = "new: the course instructor hands a submission (and its grade) to another student"
 _NEW_REVIEW = "new: spec 20 says only the reply changes for the instructor; the guard leaves this column open"
-_NEW_REGISTRATION_POINTER = ("new: the instructor points the registration at any payment or certificate, another "
-                             "organization's included (spec 50: set by the payments service)")
 _NEW_EXPERT_COLUMN = "new: spec 60 API column rules: the expert's column, written by the client"
 _NEW_CLIENT_COLUMN = "new: spec 60 API column rules: the client's column, written by the expert"
 _NEW_DURATION = "new: the client sets the billed minutes (duration_minutes feeds the engagement's hours_used)"
@@ -405,9 +408,6 @@ KNOWN_HOLES: dict[tuple[str, str, str], dict[str, str]] = {
     | _holes(_NEW_SUBMITTED_AT, "submitted_at"),
     ("update", "assignment_submissions", "a_instructor"): _holes(_NEW_SUBMISSION_MOVE, "lesson_id")
     | _holes(_NEW_SUBMITTED_AT, "submitted_at") | _holes(_NEW_SUBMISSION_USER, "user_id"),
-    ("update", "workshops", "a_instructor"): _holes(_I6_WORKSHOPS, "organization_id"),
-    ("update", "workshop_registrations", "a_instructor"): _holes(_I6, "organization_id")
-    | _holes(_NEW_REGISTRATION_POINTER, "certificate_id payment_id"),
     ("update", "assessments", "a_student"): _holes(_I6, "organization_id"),
     ("update", "engagement_requests", "a_student"): (
         _holes(_I4_RATING, "client_satisfaction_score") | _holes(_I4_PARTIES, "expert_id")

@@ -12,7 +12,7 @@ from humanglue.sqlfiles import run_sql_file
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("workshops", "0005_v2_registration_rules"),
+        ("workshops", "0006_v2_value_bounds"),
         ("payments", "0001_initial"),  # payments, certificates (validate_workshop_registration_pointers)
         ("organizations", "0005_request_roles"),  # the role humanglue_system
     ]

@@ -148,8 +148,8 @@ def test_org_admin_cannot_move_a_grant_to_another_user_or_org(world: World) -> N
         # changing the role or the expiry of the grant stays allowed
         assert execute("UPDATE user_roles SET role = 'team_lead', expires_at = now() + interval '30 days' "
                        "WHERE id = %s", [grant.pk]) == 1
-    grant.refresh_from_db()
-    assert (grant.user_id, grant.organization_id, grant.role) == (world.a.member.pk, world.a.org.pk, "team_lead")
+        grant.refresh_from_db()
+        assert (grant.user_id, grant.organization_id, grant.role) == (world.a.member.pk, world.a.org.pk, "team_lead")
 
 
 def test_cross_org_grant_by_platform_admin_is_revocable_not_extendable(world: World) -> None:
@@ -174,7 +174,8 @@ def test_team_lead_who_left_the_org_loses_team_powers(world: World) -> None:
     User.objects.filter(pk=lead.pk).update(organization=world.b.org)  # moved to org b (owner write)
     with acting_as(lead):
         assert fetch("SELECT app.is_team_lead(%s)", [team.pk]) == [(False,)]
-        assert visible_ids(TeamMember) == {own.pk}  # only their own stale row (team_members_select_self)
+        seen = visible_ids(TeamMember)  # their own stale row (team_members_select_self), not the team's
+        assert own.pk in seen and student_membership.pk not in seen
         assert execute("DELETE FROM team_members WHERE id = %s", [student_membership.pk]) == 0
         assert execute("UPDATE team_members SET role = 'team_lead' WHERE id = %s", [student_membership.pk]) == 0
     assert TeamMember.objects.filter(pk=student_membership.pk, role="member").exists()

@@ -13,6 +13,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("organizations", "0003_users_teaching_relation"),
+        # app.caller_teaching_relation_ids() reads courses, enrollments, workshops and registrations
+        ("instructors", "0002_rls"),
+        ("workshops", "0002_payment_fks"),
     ]
 
     operations = [

@@ -318,21 +318,21 @@ CREATE FUNCTION app.caller_teaching_relation_ids() RETURNS SETOF uuid
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp ROWS 200
 AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM public.users c WHERE c.id = app.current_user_id() AND c.is_active) THEN
-        RETURN;
-    END IF;
     RETURN QUERY
-    SELECT e.user_id FROM public.courses c JOIN public.enrollments e ON e.course_id = c.id
-    WHERE c.instructor_id = app.current_user_id()
-    UNION ALL
-    SELECT c.instructor_id FROM public.enrollments e JOIN public.courses c ON c.id = e.course_id
-    WHERE e.user_id = app.current_user_id() AND c.instructor_id IS NOT NULL
-    UNION ALL
-    SELECT r.user_id FROM public.workshops w JOIN public.workshop_registrations r ON r.workshop_id = w.id
-    WHERE w.instructor_id = app.current_user_id()
-    UNION ALL
-    SELECT w.instructor_id FROM public.workshop_registrations r JOIN public.workshops w ON w.id = r.workshop_id
-    WHERE r.user_id = app.current_user_id() AND w.instructor_id IS NOT NULL;
+    SELECT x.id FROM public.users caller CROSS JOIN LATERAL (
+        SELECT e.user_id FROM public.courses c JOIN public.enrollments e ON e.course_id = c.id
+        WHERE c.instructor_id = caller.id
+        UNION ALL
+        SELECT c.instructor_id FROM public.enrollments e JOIN public.courses c ON c.id = e.course_id
+        WHERE e.user_id = caller.id AND c.instructor_id IS NOT NULL
+        UNION ALL
+        SELECT r.user_id FROM public.workshops w JOIN public.workshop_registrations r ON r.workshop_id = w.id
+        WHERE w.instructor_id = caller.id
+        UNION ALL
+        SELECT w.instructor_id FROM public.workshop_registrations r JOIN public.workshops w ON w.id = r.workshop_id
+        WHERE r.user_id = caller.id AND w.instructor_id IS NOT NULL
+    ) AS x(id)
+    WHERE caller.id = app.current_user_id() AND caller.is_active;
 END
 $$;
 

@@ -102,19 +102,16 @@ GRANT EXECUTE ON FUNCTION app.user_home_organization_id(uuid), app.grant_keeps_h
     TO humanglue_app;
 
 -- RLS at full speed ----------------------------------------------------------------------------------------
--- A policy that calls a SECURITY DEFINER helper with a column argument runs it once per candidate row. The
--- SELECT-side expressions below ask instead "is this row's key in the caller's set", where the set comes from
--- an argument-free set-returning helper: `col IN (SELECT app.caller_x())` plans as a (hashed) subplan that
--- runs the helper once per query. Each set is exactly what the per-row helper answers true for, so every
--- audience is unchanged (the leak matrices must not move). WITH CHECK expressions keep the per-row helpers:
--- they see one new row at a time. The set helpers are plpgsql because plpgsql keeps its query plans for the
--- session, while a SQL-language body that cannot be inlined (SECURITY DEFINER) is planned again in every
--- query, which cost more than the query itself (measured: 4 ms of planning for the teaching relation).
-
--- The helpers of spec 10 §5 in plpgsql (same signatures, results, security and volatility). A SQL-language
--- SECURITY DEFINER function is never inlined, so its body is planned again in every statement that calls
--- it: (SELECT app.is_platform_admin()), evaluated by most queries of every caller, cost more than a small
--- query itself. plpgsql keeps its plans for the session.
+-- 1. A SQL-language SECURITY DEFINER function is never inlined, so its body is planned again in every
+--    statement that calls it: (SELECT app.is_platform_admin()), reached by most queries of every caller, cost
+--    more than a small query itself. The helpers of spec 10 §5 become plpgsql, which keeps its plans for the
+--    session (same signatures, results, security and volatility).
+-- 2. A policy that calls a helper with a column argument runs it once per candidate row. The SELECT-side
+--    expressions below ask instead "is this row's key in the caller's set", the set coming from an
+--    argument-free set-returning helper: `col IN (SELECT app.caller_x())` plans as a hashed subplan that runs
+--    the helper once per query. Each set is exactly what the per-row helper answers true for, so no audience
+--    changes (tests/organizations/test_policy_sets.py compares them). WITH CHECK expressions keep the per-row
+--    helpers: they see one new row at a time.
 CREATE OR REPLACE FUNCTION app.user_is_platform_admin(p_user_id uuid) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 AS $$

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     log out of the app role's reach, password hashes unreadable by the app role (issue 9, items 3, 12)."""
 
     dependencies = [
-        ("organizations", "0003_users_teaching_relation"),
+        ("organizations", "0004_v2_account_security"),
         ("assessments", "0003_logic"),
         ("instructors", "0004_dashboard"),
         ("notifications", "0003_logic"),

@@ -10,10 +10,10 @@ from humanglue.sqlfiles import run_sql_file
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("instructors", "0004_dashboard"),
+        ("instructors", "0006_v2_value_bounds"),
         ("organizations", "0004_v2_account_security"),
     ]
 
     operations = [
-        run_sql_file("instructors", "0005_v2_policy_speed.sql", "0005_v2_policy_speed_reverse.sql"),
+        run_sql_file("instructors", "0008_v2_policy_speed.sql", "0008_v2_policy_speed_reverse.sql"),
     ]

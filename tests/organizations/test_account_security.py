@@ -191,3 +191,17 @@ def test_team_lead_in_the_org_through_a_grant_keeps_team_powers(world: World) ->
     with acting_as(lead):
         assert fetch("SELECT app.is_team_lead(%s)", [team.pk]) == [(True,)]
         assert world.a.rows["team_member"].pk in visible_ids(TeamMember)
+
+
+def test_an_org_admin_cannot_forge_the_grantor(world: World) -> None:
+    admin, member = world.a.org_admin, world.a.member
+    with acting_as(admin):
+        grant = UserRoleGrant.objects.create(user=member, organization=world.a.org, role="team_lead",
+                                             granted_by=world.platform_admin)
+        assert UserRoleGrant.objects.get(pk=grant.pk).granted_by_id == admin.pk  # the caller, not the claim
+        with refused("23514", "immutable_column"):
+            UserRoleGrant.objects.filter(pk=grant.pk).update(granted_by=world.platform_admin)
+    # The system context (seed, imports) records whoever it says.
+    grant = UserRoleGrant.objects.create(user=member, organization=world.a.org, role="member",
+                                         granted_by=world.platform_admin)
+    assert UserRoleGrant.objects.get(pk=grant.pk).granted_by_id == world.platform_admin.pk

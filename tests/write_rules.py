@@ -153,7 +153,8 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
     ("enrollments", "platform_admin"): _keys(
         "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata status=completed "
         "status=dropped status=in_progress"),
-    # spec 20 student_progress_update_own (quiz/assignment completion gates are service rules).
+    # spec 20 student_progress_update_own; a quiz lesson is completed only after a passed attempt
+    # (guard_student_progress_columns): the world's quiz lesson has the student's passed attempt.
     ("student_progress", "a_student"): _keys(
         "completion_percentage created_at is_completed last_accessed_at last_position_seconds metadata "
         "time_spent_seconds"),

@@ -17,7 +17,9 @@ tests/integration/write_matrix_values.py and compares what got written with thes
   them until the fix lands; then it fails until the entry is removed here.
 
 A rule's comment names the spec section that allows it. Timestamps such as ``created_at`` are
-allowed wherever the caller may update the row: no fragment pins them (see the report of the matrix).
+allowed wherever the caller may update the row: no fragment pins them (see the report of the matrix),
+except where a guard does (talent/0005: created_at immutable on engagement_requests and consultations;
+course_reviews: the course instructor writes the reply only).
 """
 
 from __future__ import annotations
@@ -146,10 +148,14 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
     ("enrollments", "a_instructor"): _keys(
         "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata status=completed "
         "status=dropped status=in_progress"),
+    # organization_id only to NULL or an organization of the learner, for every request caller (issue 9
+    # item 6, guard_enrollments_columns: enrollment_outside_organization): the world's attempt is the other
+    # organization, which the learner is not in.
     ("enrollments", "platform_admin"): _keys(
-        "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata organization_id "
-        "status=completed status=dropped status=in_progress"),
-    # spec 20 student_progress_update_own (quiz/assignment completion gates are service rules).
+        "certificate_url completed_at created_at enrolled_at expires_at last_accessed_at metadata status=completed "
+        "status=dropped status=in_progress"),
+    # spec 20 student_progress_update_own; a quiz lesson is completed only after a passed attempt
+    # (guard_student_progress_columns): the world's quiz lesson has the student's passed attempt.
     ("student_progress", "a_student"): _keys(
         "completion_percentage created_at is_completed last_accessed_at last_position_seconds metadata "
         "time_spent_seconds"),
@@ -164,10 +170,10 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
     ("course_reviews", "platform_admin"): _keys(
         "content_quality_rating created_at instructor_rating instructor_response is_published metadata rating "
         "review_text title value_rating"),
-    # spec 20 quiz_attempts: no UPDATE policy but the platform admin's.
-    ("quiz_attempts", "platform_admin"): _keys(
-        "attempt_number completed_at course_id created_at lesson_id max_score metadata passed quiz_data score "
-        "time_spent_seconds user_id"),
+    # spec 20 quiz_attempts: no UPDATE policy but the platform admin's; an attempt is graded by the server
+    # (issue 9 item 9, guard_quiz_attempts_columns): the grade is kept, the answers and what they were given
+    # for are refused for every request caller (quiz_attempt_graded).
+    ("quiz_attempts", "platform_admin"): _keys("created_at metadata time_spent_seconds"),
     # spec 20 assignment_submissions_update_own: the work (submitter's columns) and status among draft,
     # submitted, resubmitted.
     ("assignment_submissions", "a_student"): _keys(
@@ -175,9 +181,11 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
     # spec 20 assignment_submissions_update_instructor: feedback and grade, any status but draft.
     ("assignment_submissions", "a_instructor"): _keys(
         "created_at feedback grade metadata status=resubmitted status=returned status=under_review"),
+    # user_id, course_id, lesson_id immutable for every request caller and submitted_at set by the server
+    # (instructors/0007_v2_submission_rules: the UPDATE policies do not re-check the INSERT policy's rules).
     ("assignment_submissions", "platform_admin"): _keys(
-        "attachments course_id created_at feedback grade lesson_id metadata status=draft status=resubmitted "
-        "status=returned status=under_review submission_text submission_url submitted_at user_id"),
+        "attachments created_at feedback grade metadata status=draft status=resubmitted status=returned "
+        "status=under_review submission_text submission_url"),
     # spec 50 workshops_instructor_update: the instructor's workshop; counters derived, total_revenue
     # maintained, instructor_id pinned, organization_id only to an org of the instructor (workshops/0005),
     # is_featured a platform admin's like instructor_profiles.is_featured (workshops/0007).
@@ -218,10 +226,10 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
         "assessment_type created_at metadata pillar recommendations results status=archived status=completed "
         "status=not_started"),
     # spec 50 §6.10: staff may write a dimension that has no scored response.
+    # organization_id only to one of the user's organizations (issue 9 item 6, user_outside_organization).
     ("assessments", "platform_admin"): _keys(
-        "assessment_type created_at cultural_score embedding_score leadership_score metadata organization_id "
-        "pillar recommendations results started_at status=archived status=completed status=not_started "
-        "velocity_score"),
+        "assessment_type created_at cultural_score embedding_score leadership_score metadata pillar "
+        "recommendations results started_at status=archived status=completed status=not_started velocity_score"),
     # spec 50 responses_own_update: the user's answers while the assessment is open.
     **{("assessment_responses", caller): _keys(
         "ai_analysis ai_confidence_score ai_sentiment_score ai_transcription answer_type answer_value answered_at "
@@ -243,41 +251,46 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
         "timezone title transformation_success_rate user_id video_intro_url weekly_availability "
         "years_experience"),
     # spec 60 engagement_requests API column rules: the client edits title, description, focus_area,
-    # initial_message, timeline and may cancel (rating: once completed, which the world's are not).
+    # initial_message, timeline and may cancel (rating: once completed, which the world's are not); the
+    # hours requested while pending (issue 9 item 5: "prices are pinned once accepted"; spec 60 hours_total
+    # "hours requested, and purchased once paid"). talent/0005 for every request caller, platform admins
+    # included: created_at, client_id, expert_id immutable; responded_at, completed_at automatic; hourly_rate
+    # and currency never API-writable; status=active / payment_failed only by the payment path; ratings only
+    # the client's (item 4); organization_id only one of the client's (item 6).
     ("engagement_requests", "a_student"): _keys(
-        "created_at description focus_area initial_message metadata status=cancelled timeline title"),
-    # spec 60: the expert accepts or declines, pauses or resumes, completes, edits deliverables,
-    # milestones, outcomes and the dates; hours_total is an expert amendment.
+        "description focus_area hours_total initial_message metadata status=cancelled timeline title"),
+    # spec 60: the expert accepts or declines, pauses or resumes, completes (active -> completed), edits
+    # deliverables, milestones, outcomes and the dates; hours_total is an expert amendment after payment.
     ("engagement_requests", "a_expert"): _keys(
-        "completed_at created_at deliverables end_date estimated_completion_date hours_total metadata milestones "
-        "outcomes responded_at start_date status=accepted status=cancelled status=declined status=paused"),
+        "deliverables end_date estimated_completion_date hours_total metadata milestones outcomes start_date "
+        "status=accepted status=cancelled status=completed status=declined status=paused"),
     ("engagement_requests", "platform_admin"): _keys(
-        "client_id client_satisfaction_score completed_at created_at currency deliverables description end_date "
-        "estimated_completion_date expert_id focus_area hourly_rate hours_total initial_message metadata milestones "
-        "organization_id outcomes responded_at start_date status=accepted status=active status=cancelled "
-        "status=declined status=paused status=payment_failed status=pending timeline title"),
+        "deliverables description end_date estimated_completion_date focus_area hours_total initial_message metadata "
+        "milestones outcomes start_date status=accepted status=cancelled status=completed status=declined "
+        "status=paused timeline title"),
     # spec 60 consultations API column rules: the client cancels and edits description, topics and
-    # title while requested (rating: once completed, which the world's are not).
-    ("consultations", "a_student"): _keys("created_at description metadata status=cancelled title topics"),
-    # spec 60: the expert schedules, completes or cancels, sets the actual times, duration_minutes,
-    # meeting_url, meeting_notes, action_items and expert_notes.
+    # title while requested (rating: once completed, which the world's are not). talent/0005 as above:
+    # created_at and the parties immutable, amount and currency never API-writable, ratings the client's.
+    ("consultations", "a_student"): _keys("description metadata status=cancelled title topics"),
+    # spec 60: the expert schedules (requested -> scheduled), completes (scheduled -> completed) or cancels,
+    # sets the actual times, duration_minutes, meeting_url, meeting_notes, action_items and expert_notes.
     ("consultations", "a_expert"): _keys(
-        "action_items actual_end actual_start created_at duration_minutes expert_notes meeting_notes meeting_url "
-        "metadata scheduled_end scheduled_start status=cancelled status=completed status=scheduled"),
+        "action_items actual_end actual_start duration_minutes expert_notes meeting_notes meeting_url metadata "
+        "scheduled_end scheduled_start status=cancelled status=completed status=scheduled"),
     ("consultations", "platform_admin"): _keys(
-        "action_items actual_end actual_start amount created_at currency description duration_minutes expert_id "
-        "expert_notes meeting_notes meeting_url metadata organization_id pillar scheduled_end scheduled_start "
-        "session_type status=cancelled status=completed status=scheduled title topics user_feedback user_id "
-        "user_rating"),
+        "action_items actual_end actual_start description duration_minutes expert_notes meeting_notes meeting_url "
+        "metadata pillar scheduled_end scheduled_start session_type status=cancelled status=completed "
+        "status=scheduled title topics"),
     # spec 60 payments: users get no UPDATE; platform admins within validate_payment_change (amounts,
     # parties and targets immutable, transitions from pending).
+    # organization_id only to one the payer belongs to (issue 9 item 6, organization_not_member).
     ("payments", "platform_admin"): _keys(
-        "created_at invoice_number invoice_url metadata organization_id payment_method processed_at "
-        "provider_customer_id provider_status refund_reason refunded_at status=completed status=failed"),
+        "created_at invoice_number invoice_url metadata payment_method processed_at provider_customer_id "
+        "provider_status refund_reason status=completed status=failed"),
     # spec 60 certificates: platform admins; certificate_number immutable (generate_certificate_number).
     ("certificates", "platform_admin"): _keys(
-        "badge_url certificate_url competencies course_id created_at description expiry_date is_verified issue_date "
-        "issued_by issuer_name issuer_title metadata skills_demonstrated title user_id verification_url"),
+        "badge_url certificate_url competencies created_at description expiry_date is_verified issue_date "
+        "issued_by issuer_name issuer_title metadata skills_demonstrated title verification_url"),
     # spec 40 notifications: UPDATE is granted on read_at only, to the recipient and platform admins.
     **{("notifications", caller): _keys("read_at") for caller in ("a_instructor", "platform_admin")},
     # spec 40 student_presence: UPDATE granted on status, last_seen_at, metadata, connection_count.
@@ -312,11 +325,15 @@ INSERT_ALLOWED: dict[Key, frozenset[str]] = {
     ("course_lessons", "platform_admin"): _keys("= section_id"),
     # spec 20 enrollments_insert_own: self-enrollment in any free published course (the other org's too).
     ("enrollments", "a_student"): _keys("= course_id"),
-    ("enrollments", "platform_admin"): _keys("= course_id organization_id user_id"),
+    # the organization is one of the learner's (item 6): not the other organization, nor its user in this one
+    ("enrollments", "platform_admin"): _keys("= course_id"),
     # spec 20 student_progress_insert_own (the composite key ties it to the enrollment).
     ("student_progress", "a_student"): _keys("="),
     ("student_progress", "platform_admin"): _keys("= lesson_id"),
     ("course_reviews", "platform_admin"): _keys("="),  # the student's enrollment is not completed
+    # spec 20 quiz_attempts_insert_own: the student's attempt at a lesson of a course they are enrolled in,
+    # graded by the server from its answers (issue 9 item 9, guard_quiz_attempts_columns).
+    ("quiz_attempts", "a_student"): _keys("="),
     ("quiz_attempts", "platform_admin"): _keys("= course_id lesson_id user_id"),
     # spec 20 assignment_submissions_insert_own: enrolled, ungraded.
     ("assignment_submissions", "a_student"): _keys("="),
@@ -333,23 +350,28 @@ INSERT_ALLOWED: dict[Key, frozenset[str]] = {
     **{("workshop_feedback", caller): _keys("=") for caller in ("a_student", "platform_admin")},
     # spec 50 assessments_own_insert / responses_own_insert.
     ("assessments", "a_student"): _keys("="),
-    ("assessments", "platform_admin"): _keys("= organization_id user_id"),
+    ("assessments", "platform_admin"): _keys("="),  # the organization is one of the user's (item 6)
     ("assessment_responses", "a_student"): _keys("="),
     ("assessment_responses", "platform_admin"): _keys("= assessment_id"),
     # spec 60 "Experts can create their own profile" (with the expert role).
     **{("talent_profiles", caller): _keys("=") for caller in ("a_expert", "platform_admin")},
     # spec 60 "Clients can create engagement requests": to any public expert accepting clients.
     ("engagement_requests", "a_student"): _keys("= expert_id"),
-    ("engagement_requests", "platform_admin"): _keys("= client_id expert_id organization_id payment_id"),
+    # the organization is one of the client's (item 6): not the other one, nor its user in this one
+    ("engagement_requests", "platform_admin"): _keys("= expert_id payment_id"),
     # spec 60 "Users can book consultations" (any public expert) and "Engagement parties can schedule
     # sessions" (the parties of an active engagement).
     ("consultations", "a_student"): _keys("= expert_id"),
     ("consultations", "a_expert"): _keys("="),
-    ("consultations", "platform_admin"): _keys("= expert_id organization_id payment_id user_id"),
+    ("consultations", "platform_admin"): _keys("= expert_id payment_id"),  # organization: as above
     # spec 60 "Users can create pending payments": for any course.
     ("payments", "a_student"): _keys("= course_id"),
-    ("payments", "platform_admin"): _keys("= course_id organization_id user_id"),
-    ("certificates", "platform_admin"): _keys("= course_id issued_by user_id"),
+    ("payments", "platform_admin"): _keys("= course_id"),  # the organization is one of the payer's (item 6)
+    # spec 60 "Instructors can issue certificates" / admins: only for a completed source (issue 9 item 9,
+    # generate_certificate_number: certificate_source_not_completed), so not for the other organization's
+    # user or course; the issuer may be any user for a platform admin.
+    ("certificates", "a_instructor"): _keys("="),
+    ("certificates", "platform_admin"): _keys("= issued_by"),
     # spec 40 notifications_insert_own / notifications_admin_all.
     ("notifications", "a_instructor"): _keys("="),
     ("notifications", "platform_admin"): _keys("= user_id"),
@@ -362,70 +384,20 @@ INSERT_ALLOWED: dict[Key, frozenset[str]] = {
 # Written on this branch, not allowed by the spec: issue 9's holes and the ones the matrix found.
 # Remove an entry when its fix lands (the matrix then says "known hole no longer written").
 # --------------------------------------------------------------------------------------------------
-_I1_CREDENTIALS = "item 1: an org admin never changes another user's password or e-mail"
-_I1_ADMIN = "item 1: no one but a platform admin edits a platform admin's account"
-_I2 = "item 2: an org admin points an org-scoped grant at another organization's user"
-_I4_RATING = "item 4: ratings come only from the client, once the session or engagement is completed"
-_I4_PARTIES = "item 4: expert_id and user_id/client_id are immutable"
-_I5_STATUS = "item 5: a status moves only along spec 60's lifecycle, by the party it belongs to"
-_I5_PRICE = "item 5: prices are pinned (spec 60: hourly_rate, currency and amount are never writable by the API)"
-_I5_HOURS = "item 5: the client changes the hours bought (spec 60: an admin or expert amendment)"
-_I5_NOTES = "item 5: the client overwrites the expert's private notes"
-_I5_CALENDAR = "item 5: the client moves the session on the expert's calendar (spec 60: the expert schedules)"
-_I6 = "item 6: organization_id re-tagged to an organization the caller does not belong to"
-_I7 = "item 7: a team lead who left the organization keeps team powers"
-_I9_QUIZ = "item 9: a student inserts their own attempt, score and pass mark included (graded by the server)"
-_I9_CERT = "item 9: a certificate for a source the user has not completed"
-_NEW_GRANTOR = "new: granted_by is not pinned to the caller (any user, a platform admin too, as the grantor)"
-_NEW_ENROLLMENT = ("new: spec 20 lets the student drop, touch last_accessed_at and re-join; expires_at extends or "
-                   "clears their own access, completed_at and enrolled_at are not theirs")
-_NEW_SUBMISSION_MOVE = ("new: the UPDATE policies do not re-check what assignment_submissions_insert_own checks "
-                        "(enrolled course, lesson of that course): a submission moves to another course or lesson")
-_NEW_SUBMITTED_AT = "new: submitted_at is automatic (spec 20 guard); writing it back-dates a submission"
-_NEW_SUBMISSION_USER = "new: the course instructor hands a submission (and its grade) to another student"
-_NEW_REVIEW = "new: spec 20 says only the reply changes for the instructor; the guard leaves this column open"
-_NEW_EXPERT_COLUMN = "new: spec 60 API column rules: the expert's column, written by the client"
-_NEW_CLIENT_COLUMN = "new: spec 60 API column rules: the client's column, written by the expert"
-_NEW_DURATION = "new: the client sets the billed minutes (duration_minutes feeds the engagement's hours_used)"
-_NEW_SESSION_ORG = ("new: 'Engagement parties can schedule sessions' has no organization membership test "
-                    "(a session tagged with another organization, whose admin then reads it)")
+_NEW_REFUNDED_AT = ("new: spec 60 payments.refunded_at is 'time of the latest refund; set by the trigger' "
+                    "(validate_payment_change); a platform admin writes it on any payment, a pending one included")
+_NEW_CERTIFICATE_MOVE = ("new: spec 60's API rule 'issued only to a user who completed the source' is checked on "
+                         "INSERT only (generate_certificate_number fires on INSERT OR UPDATE OF certificate_number): a "
+                         "platform admin moves a certificate to a holder or course never completed (payments' area: "
+                         "re-check on UPDATE OF user_id, certificate_type, course_id, workshop_id, assessment_id)")
+_NEW_SESSION_KIND = ("new: spec 60's API column rules give pillar and session_type to neither party (the client edits "
+                     "description, topics, title; the expert the session record); talent/0005 lets the client "
+                     "(requested) and the expert (requested, scheduled) change them: add them to spec 60 or drop the "
+                     "rule rows (talent's area; no price, schedule or rating depends on them)")
 
 KNOWN_HOLES: dict[tuple[str, str, str], dict[str, str]] = {
-    ("update", "enrollments", "a_student"): _holes(_I6, "organization_id")
-    | _holes(_NEW_ENROLLMENT, "completed_at enrolled_at expires_at"),
-    ("update", "enrollments", "a_instructor"): _holes(_I6, "organization_id"),
-    ("update", "course_reviews", "a_instructor"): _holes(_NEW_REVIEW, "created_at metadata"),
-    ("insert", "quiz_attempts", "a_student"): _holes(_I9_QUIZ, "="),
-    ("update", "assignment_submissions", "a_student"): _holes(_NEW_SUBMISSION_MOVE, "course_id lesson_id")
-    | _holes(_NEW_SUBMITTED_AT, "submitted_at"),
-    ("update", "assignment_submissions", "a_instructor"): _holes(_NEW_SUBMISSION_MOVE, "lesson_id")
-    | _holes(_NEW_SUBMITTED_AT, "submitted_at") | _holes(_NEW_SUBMISSION_USER, "user_id"),
-    ("update", "assessments", "a_student"): _holes(_I6, "organization_id"),
-    ("update", "engagement_requests", "a_student"): (
-        _holes(_I4_RATING, "client_satisfaction_score") | _holes(_I4_PARTIES, "expert_id")
-        | _holes(_I5_STATUS, "status=accepted status=active status=declined status=paused status=payment_failed "
-                             "status=pending")
-        | _holes(_I5_PRICE, "currency hourly_rate") | _holes(_I5_HOURS, "hours_total") | _holes(_I6, "organization_id")
-        | _holes(_NEW_EXPERT_COLUMN, "completed_at deliverables end_date estimated_completion_date milestones "
-                                     "outcomes responded_at start_date")),
-    ("update", "engagement_requests", "a_expert"): (
-        _holes(_I4_RATING, "client_satisfaction_score") | _holes(_I4_PARTIES, "client_id")
-        | _holes(_I5_STATUS, "status=active status=payment_failed status=pending")
-        | _holes(_I5_PRICE, "currency hourly_rate") | _holes(_I6, "organization_id")
-        | _holes(_NEW_CLIENT_COLUMN, "description focus_area initial_message timeline title")),
-    ("update", "consultations", "a_student"): (
-        _holes(_I4_RATING, "user_feedback user_rating") | _holes(_I4_PARTIES, "expert_id")
-        | _holes(_I5_STATUS, "status=completed status=scheduled") | _holes(_I5_PRICE, "amount currency")
-        | _holes(_I5_NOTES, "expert_notes") | _holes(_I5_CALENDAR, "scheduled_end scheduled_start")
-        | _holes(_I6, "organization_id")
-        | _holes(_NEW_EXPERT_COLUMN, "action_items actual_end actual_start meeting_notes meeting_url pillar "
-                                     "session_type")
-        | _holes(_NEW_DURATION, "duration_minutes")),
-    ("update", "consultations", "a_expert"): (
-        _holes(_I4_RATING, "user_feedback user_rating") | _holes(_I4_PARTIES, "user_id")
-        | _holes(_I5_PRICE, "amount currency") | _holes(_I6, "organization_id")
-        | _holes(_NEW_CLIENT_COLUMN, "description pillar session_type title topics")),
-    **{("insert", "consultations", caller): _holes(_NEW_SESSION_ORG, "organization_id")
+    **{("update", "consultations", caller): _holes(_NEW_SESSION_KIND, "pillar session_type")
        for caller in ("a_student", "a_expert")},
-    ("insert", "certificates", "a_instructor"): _holes(_I9_CERT, "= user_id"),
+    ("update", "payments", "platform_admin"): _holes(_NEW_REFUNDED_AT, "refunded_at"),
+    ("update", "certificates", "platform_admin"): _holes(_NEW_CERTIFICATE_MOVE, "course_id user_id"),
 }

@@ -10,7 +10,7 @@ from humanglue.sqlfiles import run_sql_file
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("instructors", "0006_v2_value_bounds"),
+        ("instructors", "0007_v2_submission_rules"),
         ("organizations", "0004_v2_account_security"),
     ]
 

@@ -200,7 +200,8 @@ WRITES: dict[str, tuple[str, Any, set[str], set[str]]] = {
     "course_lesson": ("title", "Updated", {"instructor"}, {"instructor"}),
     "enrollment": ("metadata", {"touched": True}, {"student", "instructor"}, set()),
     "student_progress": ("time_spent_seconds", 60, {"student"}, set()),
-    "course_review": ("metadata", {"touched": True}, {"student", "instructor"}, set()),
+    # the instructor changes only the reply (guard); helpful_count is maintained: kept, but the row is reached
+    "course_review": ("helpful_count", 5, {"student", "instructor"}, set()),
     "quiz_attempt": ("metadata", {"touched": True}, set(), set()),
     "assignment_submission": ("metadata", {"touched": True}, {"student", "instructor"}, set()),
 }

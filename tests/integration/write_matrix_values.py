@@ -42,7 +42,7 @@ from django.db import connection
 from django.utils import timezone
 
 from humanglue.contract import load_contract
-from instructors.models import Course, InstructorProfile
+from instructors.models import Course, CourseLesson, Enrollment, InstructorProfile, QuizAttempt
 from organizations.models import TeamMember, User, UserRoleGrant
 from payments.models import Certificate, Payment
 from talent.models import Consultation, EngagementRequest
@@ -66,6 +66,11 @@ STATE_COLUMNS = ("status", "role", "payment_status")
 # A uuid that is no row's key (for uuid columns without a foreign key).
 STRAY_UUID = "11111111-1111-4111-8111-111111111111"
 SAVEPOINT = "write_matrix"
+# The questions of the world's quiz lesson: two the server can grade (an index answer, a free-text answer).
+QUIZ_QUESTIONS = [
+    {"id": "q1", "text": "2 + 2?", "options": ["3", "4"], "answer": 1},
+    {"id": "q2", "text": "Capital of France?", "correct_answer": "Paris"},
+]
 
 # --------------------------------------------------------------------------------------------------
 # The schema, from the contract (which tables and columns) and the catalog (types, keys, checks)
@@ -195,10 +200,11 @@ class MatrixWorld:
 def build_matrix_world() -> MatrixWorld:
     """``build_world()`` (as the owner), with what gives every policy something to decide on: per
     tenant, the engagement request, consultation and payment tagged with the organization (org-admin
-    policies), the course and workshop published, the engagement active, a second (pending) engagement
-    and a standalone booking, an expert role, an org-scoped ``member`` grant (what an org admin
-    manages) and a platform admin whose home is the organization (item 1). Tenant a also gets a team
-    lead of its team and a former team lead who left the organization (item 7)."""
+    policies), the course and workshop published, the engagement active, a second (pending) engagement,
+    a standalone booking and a scheduled one, an expert role, an org-scoped ``member`` grant (what an org
+    admin manages), a platform admin whose home is the organization (item 1), a gradable quiz lesson and
+    a certificate whose holder completed the course (item 9). Tenant a also gets a team lead of its team
+    and a former team lead who left the organization (item 7)."""
     world = build_world()
     rows: dict[str, dict[str, dict[str, Any]]] = {}
     for tenant in TENANTS:
@@ -221,12 +227,26 @@ def build_matrix_world() -> MatrixWorld:
         t.rows["consultation_booking"] = Consultation.objects.create(
             user=t.student, expert=t.expert, organization=org, pillar="coaching", scheduled_start=start,
             scheduled_end=start + timedelta(hours=1), amount=Decimal("150.00"))
+        # A booking the expert has scheduled: spec 60 lets the expert mark it completed (from scheduled only).
+        t.rows["consultation_scheduled"] = Consultation.objects.create(
+            user=t.student, expert=t.expert, organization=org, pillar="coaching", status="scheduled",
+            scheduled_start=start + timedelta(days=1), scheduled_end=start + timedelta(days=1, hours=1),
+            amount=Decimal("150.00"))
         # Long enough to be verified or featured (CHECK on instructor_profiles).
         InstructorProfile.objects.filter(pk=t.rows["instructor_profile"].pk).update(bio="b" * 60)
         # The role that lets an expert create their profile ("Experts can create their own profile").
         UserRoleGrant.objects.create(user=t.expert, role="expert")
+        # Quiz attempts are graded by the server from the lesson's questions (issue 9 item 9): the lesson is a
+        # quiz the grader understands, and the sample attempt (80%) passed it, so the student's progress on
+        # the lesson may still be completed (guard_student_progress_columns).
+        CourseLesson.objects.filter(pk=t.rows["course_lesson"].pk).update(
+            content_type="quiz", quiz_questions=QUIZ_QUESTIONS, quiz_passing_score=75)
+        QuizAttempt.objects.filter(pk=t.rows["quiz_attempt"].pk).update(passed=True)
+        # Certificates only for a completed source (issue 9 item 9): the certificate is the member's, who
+        # completed the course (the student's enrollment stays open: the enrollment rules are about it).
+        Enrollment.objects.create(user=t.member, course=t.rows["course"], organization=org, status="completed")
         # Issued by the course's instructor, as the instructor's INSERT policy requires.
-        Certificate.objects.filter(pk=t.rows["certificate"].pk).update(issued_by=t.instructor)
+        Certificate.objects.filter(pk=t.rows["certificate"].pk).update(issued_by=t.instructor, user=t.member)
         t.rows["user_role_org"] = UserRoleGrant.objects.create(user=t.member, role="member", organization=org)
         t.rows["home_platform_admin"] = User.objects.create_user(
             f"{tenant}-platform-admin@example.com", PASSWORD, full_name="Home Platform Admin", organization=org,

@@ -270,7 +270,8 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
         "status=paused timeline title"),
     # spec 60 consultations API column rules: the client cancels and edits description, topics and
     # title while requested (rating: once completed, which the world's are not). talent/0005 as above:
-    # created_at and the parties immutable, amount and currency never API-writable, ratings the client's.
+    # created_at and the parties immutable, amount and currency never API-writable, ratings the client's;
+    # pillar and session_type are chosen at booking, afterwards a platform admin's only (talent/0007).
     ("consultations", "a_student"): _keys("description metadata status=cancelled title topics"),
     # spec 60: the expert schedules (requested -> scheduled), completes (scheduled -> completed) or cancels,
     # sets the actual times, duration_minutes, meeting_url, meeting_notes, action_items and expert_notes.
@@ -282,12 +283,13 @@ UPDATE_ALLOWED: dict[Key, frozenset[str]] = {
         "metadata pillar scheduled_end scheduled_start session_type status=cancelled status=completed "
         "status=scheduled title topics"),
     # spec 60 payments: users get no UPDATE; platform admins within validate_payment_change (amounts,
-    # parties and targets immutable, transitions from pending).
+    # parties and targets immutable, transitions from pending; refunded_at the refund rule's, payments/0007).
     # organization_id only to one the payer belongs to (issue 9 item 6, organization_not_member).
     ("payments", "platform_admin"): _keys(
         "created_at invoice_number invoice_url metadata payment_method processed_at provider_customer_id "
         "provider_status refund_reason status=completed status=failed"),
-    # spec 60 certificates: platform admins; certificate_number immutable (generate_certificate_number).
+    # spec 60 certificates: platform admins; certificate_number immutable (generate_certificate_number),
+    # holder and source only to a completed source (payments/0007: certificate_source_not_completed).
     ("certificates", "platform_admin"): _keys(
         "badge_url certificate_url competencies created_at description expiry_date is_verified issue_date "
         "issued_by issuer_name issuer_title metadata skills_demonstrated title verification_url"),
@@ -384,20 +386,4 @@ INSERT_ALLOWED: dict[Key, frozenset[str]] = {
 # Written on this branch, not allowed by the spec: issue 9's holes and the ones the matrix found.
 # Remove an entry when its fix lands (the matrix then says "known hole no longer written").
 # --------------------------------------------------------------------------------------------------
-_NEW_REFUNDED_AT = ("new: spec 60 payments.refunded_at is 'time of the latest refund; set by the trigger' "
-                    "(validate_payment_change); a platform admin writes it on any payment, a pending one included")
-_NEW_CERTIFICATE_MOVE = ("new: spec 60's API rule 'issued only to a user who completed the source' is checked on "
-                         "INSERT only (generate_certificate_number fires on INSERT OR UPDATE OF certificate_number): a "
-                         "platform admin moves a certificate to a holder or course never completed (payments' area: "
-                         "re-check on UPDATE OF user_id, certificate_type, course_id, workshop_id, assessment_id)")
-_NEW_SESSION_KIND = ("new: spec 60's API column rules give pillar and session_type to neither party (the client edits "
-                     "description, topics, title; the expert the session record); talent/0005 lets the client "
-                     "(requested) and the expert (requested, scheduled) change them: add them to spec 60 or drop the "
-                     "rule rows (talent's area; no price, schedule or rating depends on them)")
-
-KNOWN_HOLES: dict[tuple[str, str, str], dict[str, str]] = {
-    **{("update", "consultations", caller): _holes(_NEW_SESSION_KIND, "pillar session_type")
-       for caller in ("a_student", "a_expert")},
-    ("update", "payments", "platform_admin"): _holes(_NEW_REFUNDED_AT, "refunded_at"),
-    ("update", "certificates", "platform_admin"): _holes(_NEW_CERTIFICATE_MOVE, "course_id user_id"),
-}
+KNOWN_HOLES: dict[tuple[str, str, str], dict[str, str]] = {}

@@ -75,8 +75,10 @@ def test_triggers_have_the_contract_names_events_and_timing() -> None:
         timing = "BEFORE" if name == "validate_payment_change" else "AFTER"
         assert payments[name] == (f"CREATE TRIGGER {name} {timing} INSERT OR UPDATE ON public.payments "
                                   f"FOR EACH ROW EXECUTE FUNCTION {name}()")
+    # payments/0007: also on the columns of a move, where the completed-source rule is re-checked.
     assert data.trigger_definitions("certificates")["generate_cert_number"] == (
-        "CREATE TRIGGER generate_cert_number BEFORE INSERT OR UPDATE OF certificate_number ON public.certificates "
+        "CREATE TRIGGER generate_cert_number BEFORE INSERT OR UPDATE OF certificate_number, user_id, "
+        "certificate_type, course_id, workshop_id, assessment_id ON public.certificates "
         "FOR EACH ROW EXECUTE FUNCTION generate_certificate_number()")
     # The only producer: no trigger anywhere else inserts into revenue_transactions.
     producers = sql("SELECT DISTINCT p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "

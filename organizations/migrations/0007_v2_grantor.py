@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        run_sql_file("organizations", "0008_v2_grantor.sql", "0008_v2_grantor_reverse.sql"),
+        run_sql_file("organizations", "0007_v2_grantor.sql", "0007_v2_grantor_reverse.sql"),
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.db.models import QuerySet
@@ -12,17 +10,13 @@ from django.http import HttpRequest
 
 class HumanGlueAdminSite(admin.AdminSite):
     def get_log_entries(self, request: HttpRequest) -> QuerySet:
-        # "Recent actions" joins users; the app role may not read password hashes.
-        return super().get_log_entries(request).defer("user__password")
+        # "Recent actions" joins users; the app role may not read password hashes. (Imported here: this
+        # module is loaded with the app registry, before models may be defined.)
+        from organizations.columns import defer_related_secrets
+
+        return defer_related_secrets(super().get_log_entries(request))
 
 
 class HumanGlueAdminConfig(AdminConfig):
     default_site = "humanglue.admin_site.HumanGlueAdminSite"
 
-
-def defer_history_user_secrets(response: Any) -> Any:
-    """The object history page joins each entry's user: leave its password hash out of the SELECT."""
-    page = getattr(response, "context_data", None) and response.context_data.get("action_list")
-    if page is not None:
-        page.object_list = page.object_list.defer("user__password")
-    return response

@@ -26,6 +26,7 @@ from organizations.columns import (
     EMPTY_JSON_OBJECT,
     MaintainedColumnsModel,
     SecretColumnsModel,
+    SecretJSONField,
     created_at,
     json_array,
     json_object,
@@ -114,16 +115,6 @@ def default_email_notifications() -> dict[str, bool]:
 
 def default_push_notifications() -> dict[str, bool]:
     return dict(PUSH_NOTIFICATION_DEFAULTS)
-
-
-class SecretJSONField(models.JSONField):
-    """A secret jsonb column with a database default. Django puts every column with a database default in
-    ``INSERT ... RETURNING``, which needs SELECT on it; the app role has none on a secret column, so this one
-    is never returned (the value written is the value the instance already holds)."""
-
-    @property
-    def db_returning(self) -> bool:
-        return False
 
 
 def text_array() -> ArrayField:

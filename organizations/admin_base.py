@@ -19,32 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from humanglue.db_errors import classify
 
-
-def _select_related_paths(model: type[models.Model], tree: Any, prefix: str = "", depth: int = 0) -> list[str]:
-    """The relation paths a select_related tree joins (``True``: every non-null FK, as Django follows)."""
-    if tree is True:
-        if depth >= 5:
-            return []
-        tree = {f.name: True for f in model._meta.concrete_fields if f.is_relation and not f.null}
-    paths = []
-    for name, subtree in (tree or {}).items():
-        related = model._meta.get_field(name).related_model
-        path = f"{prefix}{name}"
-        paths.append(path)
-        paths += _select_related_paths(related, subtree if subtree else {}, f"{path}__", depth + 1)
-    return paths
-
-
-def defer_related_secrets(queryset: models.QuerySet) -> models.QuerySet:
-    """Leave the secret columns of joined models (e.g. ``users.password``) out of the SELECT list: the
-    app role may not read them, and a list page that joins users would otherwise fail."""
-    deferred = []
-    for path in _select_related_paths(queryset.model, queryset.query.select_related):
-        related = queryset.model
-        for part in path.split("__"):
-            related = related._meta.get_field(part).related_model
-        deferred += [f"{path}__{name}" for name in getattr(related, "secret_fields", ())]
-    return queryset.defer(*deferred) if deferred else queryset
+from .columns import defer_related_secrets
 
 
 class SecretSafeChangeList(ChangeList):
@@ -59,9 +34,12 @@ class SecretSafeAdminMixin:
         return SecretSafeChangeList
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
-        from humanglue.admin_site import defer_history_user_secrets
-
-        return defer_history_user_secrets(super().history_view(request, object_id, extra_context))
+        # The history page joins each log entry's user.
+        response = super().history_view(request, object_id, extra_context)
+        page = getattr(response, "context_data", None) and response.context_data.get("action_list")
+        if page is not None:
+            page.object_list = defer_related_secrets(page.object_list)
+        return response
 
 
 class RowRefused(Exception):

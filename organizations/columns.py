@@ -112,7 +112,46 @@ class SecretColumnsModel(models.Model):
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
 
-def secret_columns_of(model: type[models.Model]) -> list[str]:
-    """Database column names of ``model``'s secret fields."""
-    names = set(getattr(model, "secret_fields", ()))
-    return [f.column for f in model._meta.concrete_fields if f.name in names]
+class NotReadBackMixin:
+    """For a secret field with a database default: Django reads every such column back with
+    ``INSERT ... RETURNING``, which needs SELECT on it, and the app role has none. The instance already holds
+    the value it wrote, so the column is never returned."""
+
+    @property
+    def db_returning(self) -> bool:
+        return False
+
+
+class SecretCharField(NotReadBackMixin, models.CharField):
+    pass
+
+
+class SecretJSONField(NotReadBackMixin, models.JSONField):
+    pass
+
+
+def _select_related_paths(model: type[models.Model], tree: Any, prefix: str = "", depth: int = 0) -> list[str]:
+    """The relation paths a select_related tree joins (``True``: every non-null FK, as Django follows)."""
+    if tree is True:
+        if depth >= 5:
+            return []
+        tree = {f.name: True for f in model._meta.concrete_fields if f.is_relation and not f.null}
+    paths = []
+    for name, subtree in (tree or {}).items():
+        related = model._meta.get_field(name).related_model
+        path = f"{prefix}{name}"
+        paths.append(path)
+        paths += _select_related_paths(related, subtree if subtree else {}, f"{path}__", depth + 1)
+    return paths
+
+
+def defer_related_secrets(queryset: models.QuerySet) -> models.QuerySet:
+    """Leave the secret columns of joined models (e.g. ``users.password``) out of the SELECT list: the
+    app role may not read them, and a query that joins users would otherwise fail."""
+    deferred = []
+    for path in _select_related_paths(queryset.model, queryset.query.select_related):
+        related = queryset.model
+        for part in path.split("__"):
+            related = related._meta.get_field(part).related_model
+        deferred += [f"{path}__{name}" for name in getattr(related, "secret_fields", ())]
+    return queryset.defer(*deferred) if deferred else queryset

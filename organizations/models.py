@@ -15,7 +15,15 @@ from django.core.validators import EmailValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models.functions import Lower
 
-from .columns import SecretColumnsModel, SecretColumnsQuerySet, created_at, json_object, updated_at, uuid_pk
+from .columns import (
+    SecretCharField,
+    SecretColumnsModel,
+    SecretColumnsQuerySet,
+    created_at,
+    json_object,
+    updated_at,
+    uuid_pk,
+)
 from .enums import UserRole
 from .fields import EnumField
 
@@ -196,9 +204,7 @@ class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
 
     id = uuid_pk()
     email = models.TextField(validators=[EmailValidator()])
-    # No db_default in Django's state (the column keeps DEFAULT '!'): a db_default field is read back with
-    # INSERT ... RETURNING, and the app role may not read this column.
-    password = models.CharField(max_length=128, default="!")
+    password = SecretCharField(max_length=128, db_default="!")
     last_login = models.DateTimeField(null=True, blank=True, db_column="last_login_at")
     is_superuser = models.BooleanField(default=False, db_default=False)
     is_staff = models.BooleanField(default=False, db_default=False)

@@ -13,9 +13,9 @@
 Forward-only safe: no table is rewritten and no row changes; the new guard rules apply to later writes.
 """
 
+import organizations.columns
 from django.db import migrations, models
 
-import instructors.models
 from humanglue.migration_ops import RestrictColumnSelect
 from humanglue.sqlfiles import run_sql_file
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="instructorsettings",
             name="payment_details",
-            field=instructors.models.SecretJSONField(
+            field=organizations.columns.SecretJSONField(
                 blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict),
         ),
         run_sql_file("instructors", "0005_v2_content_and_grading.sql", "0005_v2_content_and_grading_reverse.sql"),

@@ -1,4 +1,5 @@
-from django.db import migrations, models
+import organizations.columns
+from django.db import migrations
 
 from humanglue.migration_ops import RestrictColumnSelect
 from humanglue.sqlfiles import run_sql_file
@@ -23,11 +24,9 @@ class Migration(migrations.Migration):
             name="user",
             options={"base_manager_name": "objects", "ordering": ["email"]},
         ),
-        # State only: the column keeps DEFAULT '!', but Django no longer reads it back with RETURNING.
-        migrations.SeparateDatabaseAndState(state_operations=[
-            migrations.AlterField(model_name="user", name="password",
-                                  field=models.CharField(default="!", max_length=128)),
-        ]),
+        # Same column and default; Django no longer reads the hash back with INSERT ... RETURNING.
+        migrations.AlterField(model_name="user", name="password",
+                              field=organizations.columns.SecretCharField(db_default="!", max_length=128)),
         run_sql_file("organizations", "0005_request_roles.sql", "0005_request_roles_reverse.sql"),
         RestrictColumnSelect("users", ["password"]),
     ]

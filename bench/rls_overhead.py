@@ -302,6 +302,7 @@ def p95(times: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--only", default="", help="time only the queries whose label contains this text")
     args = parser.parse_args()
     setup_django()
     populate()
@@ -315,7 +316,7 @@ def main() -> None:
     print(f"PostgreSQL {version}; users {counts[0]:,}; courses {counts[1]:,}; enrollments {counts[2]:,}; "
           f"progress {counts[3]:,}; notifications {counts[4]:,}; repeat {args.repeat}")
     print(f"{'query':54} {'owner p50':>9} {'app p50':>9} {'owner p95':>9} {'app p95':>9} {'p50 x':>6} {'p95 x':>6}")
-    misses, measured = 0, queries(actors())
+    misses, measured = 0, [q for q in queries(actors()) if args.only in q[0]]
     for label, caller, sql, params in measured:
         for _ in range(5):  # warm caches and plans
             run(sql, params, OWNER), run(sql, params, caller)

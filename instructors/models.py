@@ -2,7 +2,7 @@
 
 Every table has a UUID key and timestamps with database defaults, so rows that SQL functions and
 triggers insert (student_progress, student_activity) are valid without Django. ON DELETE actions live
-in the database (``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``. The
+in the database (``humanglue.db.operations.SetOnDelete``); Django's side is ``DO_NOTHING``. The
 composite FKs that tie student_progress and course_reviews to their enrollment's user and course are
 in ``sql/composite_fks.sql`` (Django cannot express multi-column FKs).
 """
@@ -22,17 +22,17 @@ from django.db import models
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils.text import slugify
 
-from organizations.columns import (
+from humanglue.db.columns import (
     EMPTY_JSON_OBJECT,
     MaintainedColumnsModel,
     SecretColumnsModel,
-    SecretJSONField,
     created_at,
     json_array,
     json_object,
     updated_at,
     uuid_pk,
 )
+from humanglue.db.fields import EnumField, SecretJSONField
 from organizations.enums import (
     ActivityType,
     AiPillar,
@@ -42,12 +42,11 @@ from organizations.enums import (
     LessonType,
     PayoutSchedule,
 )
-from organizations.fields import EnumField
 
 from .selectors import LessonContent, lesson_content
 
 # The ON DELETE action the database performs for every FK of this app (spec 20), as
-# "<model>.<field>": action. Migrations apply them with humanglue.migration_ops.SetOnDelete.
+# "<model>.<field>": action. Migrations apply them with humanglue.db.operations.SetOnDelete.
 DB_ON_DELETE = {
     "instructorprofile.user": "CASCADE",
     "instructorsettings.user": "CASCADE",

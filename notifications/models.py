@@ -2,7 +2,7 @@
 
 Most notifications are written by the database (the five ``trigger_notify_*`` triggers through
 ``create_notification()``); presence rows by the websocket consumer. ON DELETE actions live in the
-database (see ``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``.
+database (see ``humanglue.db.operations.SetOnDelete``); Django's side is ``DO_NOTHING``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.lookups import Exact
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_object, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_object, uuid_pk
 
 from .fields import CurrentXactId, Xid8Field
 

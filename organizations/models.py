@@ -2,7 +2,7 @@
 
 Every table has a UUID key and timestamps with database defaults, so rows that SQL functions and
 triggers insert are valid without Django. ON DELETE actions live in the database (see
-``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``.
+``humanglue.db.operations.SetOnDelete``); Django's side is ``DO_NOTHING``.
 """
 
 from __future__ import annotations
@@ -15,20 +15,13 @@ from django.core.validators import EmailValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models.functions import Lower
 
-from .columns import (
-    SecretCharField,
-    SecretColumnsModel,
-    SecretColumnsQuerySet,
-    created_at,
-    json_object,
-    updated_at,
-    uuid_pk,
-)
+from humanglue.db.columns import SecretColumnsModel, SecretColumnsQuerySet, created_at, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField, SecretCharField
+
 from .enums import UserRole
-from .fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 10 §3), as
-# "<model>.<field>": action. Migrations apply them with humanglue.migration_ops.SetOnDelete and a
+# "<model>.<field>": action. Migrations apply them with humanglue.db.operations.SetOnDelete and a
 # test compares them with the live catalog.
 DB_ON_DELETE = {
     "organization.primary_contact": "SET NULL",

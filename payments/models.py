@@ -1,6 +1,6 @@
 """Payments, certificates and revenue rows (spec 60, app ``payments``; conventions §5–§7).
 
-ON DELETE actions live in the database (``humanglue.migration_ops.SetOnDelete``); Django's side is
+ON DELETE actions live in the database (``humanglue.db.operations.SetOnDelete``); Django's side is
 ``DO_NOTHING``. Revenue rows are written only by the ``record_payment_revenue()`` trigger on
 ``payments`` (conventions §6); the API role may only read them.
 """
@@ -20,9 +20,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast, Coalesce, Length
 from django.db.models.lookups import GreaterThan
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField
 from organizations.enums import PaymentStatus, TransactionType
-from organizations.fields import EnumField
 from talent.models import EMPTY_TEXT_ARRAY, ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as

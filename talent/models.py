@@ -1,6 +1,6 @@
 """The expert marketplace: profiles, engagements and consultations (spec 60, app ``talent``).
 
-ON DELETE actions live in the database (``humanglue.migration_ops.SetOnDelete``); Django's side is
+ON DELETE actions live in the database (``humanglue.db.operations.SetOnDelete``); Django's side is
 ``DO_NOTHING``. Counters, hours and payment mirrors belong to triggers (``MaintainedColumnsModel``).
 SQL objects of this app that the models rely on are in ``sql/``: ``talent_search_document.sql``
 (must exist before ``talent_profiles`` is created), ``composite_fks.sql`` (after the tables) and
@@ -20,9 +20,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import Exact, GreaterThanOrEqual, Range
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField
 from organizations.enums import AiPillar, ConsultationStatus, PaymentStatus
-from organizations.fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as
 # "<model>.<field>": action. consultation.engagement_request is not here: it has no single-column

@@ -5,7 +5,7 @@ triggers of spec 50 §6; the models mark those columns read-only (``MaintainedCo
 stale ``save()`` never fights a trigger. A registration's INSERT returns its final ``status`` (a
 requested ``registered`` may come back ``waitlisted``), but not the ``price_paid``, ``payment_status``
 or ``organization`` the trigger filled in: call ``refresh_from_db()`` when you need them. ON DELETE
-actions live in the database (``DB_ON_DELETE`` below, applied by ``humanglue.migration_ops.SetOnDelete``);
+actions live in the database (``DB_ON_DELETE`` below, applied by ``humanglue.db.operations.SetOnDelete``);
 Django's side is ``DO_NOTHING``.
 """
 
@@ -22,7 +22,8 @@ from django.db import models
 from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField
 from organizations.enums import (
     AiPillar,
     CourseDifficulty,
@@ -31,7 +32,6 @@ from organizations.enums import (
     WorkshopStatus,
     WorkshopType,
 )
-from organizations.fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 50 §1–§3).
 DB_ON_DELETE = {

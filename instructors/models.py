@@ -29,9 +29,11 @@ from humanglue.db.columns import (
     created_at,
     json_array,
     json_object,
+    text_array,
     updated_at,
     uuid_pk,
 )
+from humanglue.db.constraints import jsonb_type_check
 from humanglue.db.fields import EnumField, SecretJSONField
 from organizations.enums import (
     ActivityType,
@@ -79,12 +81,6 @@ DB_ON_DELETE = {
     "assignmentsubmission.graded_by": "SET NULL",
 }
 
-# Value lists used by CHECK constraints (class attributes are not visible inside Meta).
-PAYMENT_METHODS = ("stripe", "paypal", "bank_transfer")
-CALENDAR_PROVIDERS = ("google", "outlook", "ical")
-SUBMISSION_STATUSES = ("draft", "submitted", "under_review", "graded", "returned", "resubmitted")
-
-EMPTY_TEXT_ARRAY = models.Value([], output_field=ArrayField(models.TextField()))
 EMPTY_PILLAR_ARRAY = models.Value(
     [], output_field=ArrayField(EnumField(enum_type="ai_pillar", choices=AiPillar.choices))
 )
@@ -114,19 +110,6 @@ def default_email_notifications() -> dict[str, bool]:
 
 def default_push_notifications() -> dict[str, bool]:
     return dict(PUSH_NOTIFICATION_DEFAULTS)
-
-
-def text_array() -> ArrayField:
-    """A NOT NULL ``text[]`` column defaulting to ``'{}'``."""
-    return ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
-
-
-def jsonb_type_check(table: str, column: str, kind: str) -> models.CheckConstraint:
-    """CHECK ``jsonb_typeof(column) = kind`` ('object' or 'array')."""
-    return models.CheckConstraint(
-        condition=Exact(models.Func(models.F(column), function="jsonb_typeof", output_field=models.TextField()), kind),
-        name=f"{table}_{column}_check",
-    )
 
 
 def non_negative_checks(table: str, *columns: str) -> list[models.CheckConstraint]:
@@ -240,6 +223,19 @@ class InstructorProfile(MaintainedColumnsModel):
 
 # --- instructor_settings ------------------------------------------------------------------------
 
+# The values of the text columns with a CHECK list. Module level, not nested in the model: a model's
+# Meta cannot see the model's class attributes. The models keep them under their old nested names.
+class PaymentMethod(models.TextChoices):
+    STRIPE = "stripe"
+    PAYPAL = "paypal"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class CalendarProvider(models.TextChoices):
+    GOOGLE = "google"
+    OUTLOOK = "outlook"
+    ICAL = "ical"
+
 
 class InstructorSettings(SecretColumnsModel):
     """One instructor's notification, privacy, payout and calendar preferences (spec 20, instructor_settings).
@@ -250,15 +246,8 @@ class InstructorSettings(SecretColumnsModel):
     the payout job reads them as the owner (``with_secrets()``).
     """
 
-    class PaymentMethod(models.TextChoices):
-        STRIPE = "stripe"
-        PAYPAL = "paypal"
-        BANK_TRANSFER = "bank_transfer"
-
-    class CalendarProvider(models.TextChoices):
-        GOOGLE = "google"
-        OUTLOOK = "outlook"
-        ICAL = "ical"
+    PaymentMethod = PaymentMethod
+    CalendarProvider = CalendarProvider
 
     id = uuid_pk()
     user = models.OneToOneField(
@@ -308,10 +297,11 @@ class InstructorSettings(SecretColumnsModel):
         verbose_name_plural = "instructor settings"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(payment_method__in=PAYMENT_METHODS), name="instructor_settings_payment_method_check"
+                condition=models.Q(payment_method__in=PaymentMethod.values),
+                name="instructor_settings_payment_method_check",
             ),
             models.CheckConstraint(
-                condition=models.Q(calendar_provider__in=CALENDAR_PROVIDERS),
+                condition=models.Q(calendar_provider__in=CalendarProvider.values),
                 name="instructor_settings_calendar_provider_check",
             ),
             *non_negative_checks("instructor_settings", "minimum_payout_amount"),
@@ -860,16 +850,19 @@ class QuizAttempt(models.Model):
         return f"Attempt {self.attempt_number} by {self.user_id} ({self.score}/{self.max_score})"
 
 
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    GRADED = "graded"
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+
+
 class AssignmentSubmission(models.Model):
     """A student's assignment submission and its grading (spec 20, assignment_submissions)."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft"
-        SUBMITTED = "submitted"
-        UNDER_REVIEW = "under_review"
-        GRADED = "graded"
-        RETURNED = "returned"
-        RESUBMITTED = "resubmitted"
+    Status = SubmissionStatus
 
     id = uuid_pk()
     # user_id leads the (user_id, course_id) index.
@@ -905,7 +898,7 @@ class AssignmentSubmission(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=SUBMISSION_STATUSES), name="assignment_submissions_status_check"
+                condition=models.Q(status__in=SubmissionStatus.values), name="assignment_submissions_status_check"
             ),
             models.CheckConstraint(
                 condition=models.Q(grade__range=(0, 100)), name="assignment_submissions_grade_check"

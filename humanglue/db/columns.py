@@ -13,14 +13,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.functions import TransactionNow
 from django.db import models
 
-RandomUUID = models.Func(function="gen_random_uuid", output_field=models.UUIDField())
+# gen_random_uuid() as the landed migrations record it. django.contrib.postgres's RandomUUID() writes the
+# same default but deconstructs differently: makemigrations would then alter every primary key.
+GEN_RANDOM_UUID = models.Func(function="gen_random_uuid", output_field=models.UUIDField())
 EMPTY_JSON_OBJECT = models.Value({}, output_field=models.JSONField())
 EMPTY_JSON_ARRAY = models.Value([], output_field=models.JSONField())
 EMPTY_TEXT_ARRAY = models.Value([], output_field=ArrayField(models.TextField()))
 
 
 def uuid_pk() -> models.UUIDField:
-    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID, editable=False)
+    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=GEN_RANDOM_UUID, editable=False)
 
 
 def created_at() -> models.DateTimeField:

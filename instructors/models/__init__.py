@@ -45,7 +45,7 @@ from organizations.enums import (
     PayoutSchedule,
 )
 
-from .selectors import LessonContent, lesson_content
+from ..selectors import LessonContent, lesson_content
 
 # The ON DELETE action the database performs for every FK of this app (spec 20), as
 # "<model>.<field>": action. Migrations apply them with humanglue.db.operations.SetOnDelete.

@@ -3,7 +3,7 @@
 Dimension scores are re-derived from scored responses by ``derive_assessment_fields_trigger``;
 ``overall_score`` is a stored generated column (the API must never write it). Responses are frozen
 once the assessment is completed or archived. ON DELETE actions live in the database
-(``DB_ON_DELETE`` below, applied by ``humanglue.migration_ops.SetOnDelete``); Django's side is
+(``DB_ON_DELETE`` below, applied by ``humanglue.db.operations.SetOnDelete``); Django's side is
 ``DO_NOTHING``.
 """
 
@@ -17,9 +17,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField
 from organizations.enums import AiPillar, AssessmentStatus
-from organizations.fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 50 §4–§5).
 DB_ON_DELETE = {

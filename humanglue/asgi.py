@@ -13,9 +13,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from organizations.ws_auth import JwtAuthMiddleware  # noqa: E402
-
 from .routing import websocket_urlpatterns  # noqa: E402
+from .security.ws_auth import JwtAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

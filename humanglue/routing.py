@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .consumers import ContextConsumer, PingConsumer
+from .health.consumers import PingConsumer
+from .security.consumers import ContextConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),

@@ -38,7 +38,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
-    "humanglue.admin_site.HumanGlueAdminConfig",  # django.contrib.admin with the project's site
+    "humanglue.admin.site.HumanGlueAdminConfig",  # django.contrib.admin with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: every request below runs in one transaction under the app role.
-    "organizations.middleware.SecurityContextMiddleware",
+    "humanglue.security.middleware.SecurityContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -102,7 +102,7 @@ if env.str("DATABASE_URL", default=""):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "humanglue.embedded_db",
+            "ENGINE": "humanglue.embedded.backend",
             "NAME": EMBEDDED_POSTGRES_DATABASE,
             "USER": "postgres",
             "HOST": "",
@@ -128,7 +128,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
-SESSION_ENGINE = "organizations.sessions"  # sessions only in the system context
+SESSION_ENGINE = "humanglue.security.sessions"  # sessions only in the system context
 AUTHENTICATION_BACKENDS = ["organizations.backends.EmailBackend"]
 # Paths that read no contract table and run outside the request security context.
 SECURITY_CONTEXT_EXEMPT_PATHS = ["/healthz", "/static/"]
@@ -170,7 +170,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
 }
 DRF_STANDARDIZED_ERRORS = {
-    "EXCEPTION_HANDLER_CLASS": "humanglue.api_errors.ExceptionHandler",
+    "EXCEPTION_HANDLER_CLASS": "humanglue.api.errors.ExceptionHandler",
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
 }
 SIMPLE_JWT = {

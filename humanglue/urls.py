@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import views
+from .health import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from organizations.db import APP_ROLE
+from humanglue.security.context import APP_ROLE
 
 from .contract import load_contract, normalize_type, secret_columns
 

@@ -3,7 +3,7 @@ import json
 from django.contrib import admin
 from django.http import HttpRequest
 
-from organizations.admin_base import ContractModelAdmin
+from humanglue.admin.base import ContractModelAdmin
 
 from .models import (
     AssignmentSubmission,

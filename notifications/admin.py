@@ -3,7 +3,7 @@ the websocket consumer, so their machine-kept columns are read-only here."""
 
 from django.contrib import admin
 
-from organizations.admin_base import ContractModelAdmin
+from humanglue.admin.base import ContractModelAdmin
 
 from .models import Notification, StudentPresence
 

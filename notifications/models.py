@@ -2,7 +2,7 @@
 
 Most notifications are written by the database (the five ``trigger_notify_*`` triggers through
 ``create_notification()``); presence rows by the websocket consumer. ON DELETE actions live in the
-database (see ``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``.
+database (see ``humanglue.db.operations.SetOnDelete``); Django's side is ``DO_NOTHING``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.postgres.functions import TransactionNow
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.lookups import Exact
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_object, uuid_pk
+from humanglue.db.columns import MaintainedColumnsModel, created_at, json_object, uuid_pk
+from humanglue.db.constraints import jsonb_type_check, jsonb_typeof_is
 
 from .fields import CurrentXactId, Xid8Field
 
@@ -26,23 +26,25 @@ DB_ON_DELETE = {
     "studentpresence.workshop": "CASCADE",
 }
 
-NOTIFICATION_TYPES = (
-    "enrollment",
-    "workshop_registration",
-    "completion",
-    "review",
-    "question",
-    "payment",
-    "announcement",
-    "co_instructor_update",
-    "workshop_checkin",
-)
-PRESENCE_STATUSES = ("online", "offline", "away")
+
+# The values of the text columns with a CHECK list. Module level, not nested in the model: a model's
+# Meta cannot see the model's class attributes. The models keep them under their old nested names.
+class NotificationType(models.TextChoices):
+    ENROLLMENT = "enrollment"
+    WORKSHOP_REGISTRATION = "workshop_registration"
+    COMPLETION = "completion"
+    REVIEW = "review"
+    QUESTION = "question"
+    PAYMENT = "payment"
+    ANNOUNCEMENT = "announcement"
+    CO_INSTRUCTOR_UPDATE = "co_instructor_update"
+    WORKSHOP_CHECKIN = "workshop_checkin"
 
 
-def jsonb_is_object(column: str) -> Exact:
-    """``jsonb_typeof(<column>) = 'object'`` as a CHECK condition."""
-    return Exact(models.Func(models.F(column), function="jsonb_typeof", output_field=models.TextField()), "object")
+class PresenceStatus(models.TextChoices):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    AWAY = "away"
 
 
 class Notification(MaintainedColumnsModel):
@@ -53,16 +55,7 @@ class Notification(MaintainedColumnsModel):
     ``update_fields=["read_at"]``.
     """
 
-    class Type(models.TextChoices):
-        ENROLLMENT = "enrollment"
-        WORKSHOP_REGISTRATION = "workshop_registration"
-        COMPLETION = "completion"
-        REVIEW = "review"
-        QUESTION = "question"
-        PAYMENT = "payment"
-        ANNOUNCEMENT = "announcement"
-        CO_INSTRUCTOR_UPDATE = "co_instructor_update"
-        WORKSHOP_CHECKIN = "workshop_checkin"
+    Type = NotificationType
 
     id = uuid_pk()
     # Served by the (user_id, created_at DESC) index.
@@ -84,8 +77,10 @@ class Notification(MaintainedColumnsModel):
         db_table = "notifications"
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(type__in=NOTIFICATION_TYPES), name="notifications_type_check"),
-            models.CheckConstraint(condition=jsonb_is_object("data"), name="valid_notification_data"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=NotificationType.values), name="notifications_type_check"
+            ),
+            models.CheckConstraint(condition=jsonb_typeof_is("data", "object"), name="valid_notification_data"),
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="idx_notif_user_created"),
@@ -108,10 +103,7 @@ class StudentPresence(models.Model):
     ``connection_count`` is kept by the websocket consumer (atomic upserts), never by forms or the API.
     """
 
-    class Status(models.TextChoices):
-        ONLINE = "online"
-        OFFLINE = "offline"
-        AWAY = "away"
+    Status = PresenceStatus
 
     id = uuid_pk()
     # Indexes are declared in Meta (plain on user, partial on course and workshop).
@@ -152,9 +144,9 @@ class StudentPresence(models.Model):
                 name="presence_target_check",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=PRESENCE_STATUSES), name="student_presence_status_check"
+                condition=models.Q(status__in=PresenceStatus.values), name="student_presence_status_check"
             ),
-            models.CheckConstraint(condition=jsonb_is_object("metadata"), name="student_presence_metadata_check"),
+            jsonb_type_check("student_presence", "metadata", "object"),
             models.CheckConstraint(
                 condition=models.Q(connection_count__gte=0), name="student_presence_connection_count_check"
             ),

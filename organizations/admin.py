@@ -5,7 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import RowSecurityAdminMixin, SecretSafeAdminMixin
+from humanglue.admin.base import RowSecurityAdminMixin, SecretSafeAdminMixin
+
 from .forms import UserAddForm, UserEditForm
 from .models import Organization, Team, TeamMember, User, UserRoleGrant
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from .db import system_context
+from humanglue.security.context import system_context
 
 
 class EmailBackend(ModelBackend):

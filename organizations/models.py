@@ -2,7 +2,7 @@
 
 Every table has a UUID key and timestamps with database defaults, so rows that SQL functions and
 triggers insert are valid without Django. ON DELETE actions live in the database (see
-``humanglue.migration_ops.SetOnDelete``); Django's side is ``DO_NOTHING``.
+``humanglue.db.operations.SetOnDelete``); Django's side is ``DO_NOTHING``.
 """
 
 from __future__ import annotations
@@ -15,20 +15,13 @@ from django.core.validators import EmailValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models.functions import Lower
 
-from .columns import (
-    SecretCharField,
-    SecretColumnsModel,
-    SecretColumnsQuerySet,
-    created_at,
-    json_object,
-    updated_at,
-    uuid_pk,
-)
+from humanglue.db.columns import SecretColumnsModel, SecretColumnsQuerySet, created_at, json_object, updated_at, uuid_pk
+from humanglue.db.fields import EnumField, SecretCharField
+
 from .enums import UserRole
-from .fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 10 §3), as
-# "<model>.<field>": action. Migrations apply them with humanglue.migration_ops.SetOnDelete and a
+# "<model>.<field>": action. Migrations apply them with humanglue.db.operations.SetOnDelete and a
 # test compares them with the live catalog.
 DB_ON_DELETE = {
     "organization.primary_contact": "SET NULL",
@@ -43,28 +36,63 @@ DB_ON_DELETE = {
 }
 
 
+# The values of the text columns with a CHECK list. Module level, not nested in the model: a model's
+# Meta cannot see the model's class attributes. The models keep them under their old nested names.
+class CompanySize(models.TextChoices):
+    S1_10 = "1-10"
+    S11_50 = "11-50"
+    S51_200 = "51-200"
+    S201_500 = "201-500"
+    S501_1000 = "501-1000"
+    S1000_PLUS = "1000+"
+
+
+class SubscriptionTier(models.TextChoices):
+    FREE = "free"
+    STARTER = "starter"
+    GROWTH = "growth"
+    PROFESSIONAL = "professional"
+    ENTERPRISE = "enterprise"
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active"
+    TRIALING = "trialing"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    PAUSED = "paused"
+
+
+class UserStatus(models.TextChoices):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    SUSPENDED = "suspended"
+
+
+class TeamRole(models.TextChoices):
+    """A team member's role: two of the ``user_role`` enum's values."""
+
+    TEAM_LEAD = "team_lead"
+    MEMBER = "member"
+
+
+class GrantRole(models.TextChoices):
+    ADMIN = "admin"
+    SUPER_ADMIN_FULL = "super_admin_full"
+    SUPER_ADMIN_COURSES = "super_admin_courses"
+    ORG_ADMIN = "org_admin"
+    TEAM_LEAD = "team_lead"
+    MEMBER = "member"
+    INSTRUCTOR = "instructor"
+    EXPERT = "expert"
+    CLIENT = "client"
+    USER = "user"
+
+
 class Organization(models.Model):
-    class CompanySize(models.TextChoices):
-        S1_10 = "1-10"
-        S11_50 = "11-50"
-        S51_200 = "51-200"
-        S201_500 = "201-500"
-        S501_1000 = "501-1000"
-        S1000_PLUS = "1000+"
-
-    class SubscriptionTier(models.TextChoices):
-        FREE = "free"
-        STARTER = "starter"
-        GROWTH = "growth"
-        PROFESSIONAL = "professional"
-        ENTERPRISE = "enterprise"
-
-    class SubscriptionStatus(models.TextChoices):
-        ACTIVE = "active"
-        TRIALING = "trialing"
-        PAST_DUE = "past_due"
-        CANCELED = "canceled"
-        PAUSED = "paused"
+    CompanySize = CompanySize
+    SubscriptionTier = SubscriptionTier
+    SubscriptionStatus = SubscriptionStatus
 
     id = uuid_pk()
     name = models.TextField()
@@ -98,15 +126,15 @@ class Organization(models.Model):
             # A UniqueConstraint, not unique=True: on a text column that would add a second (_like) index.
             models.UniqueConstraint(fields=["slug"], name="organizations_slug_key"),
             models.CheckConstraint(
-                condition=models.Q(company_size__in=['1-10', '11-50', '51-200', '201-500', '501-1000', '1000+']),
+                condition=models.Q(company_size__in=CompanySize.values),
                 name="organizations_company_size_check",
             ),
             models.CheckConstraint(
-                condition=models.Q(subscription_tier__in=['free', 'starter', 'growth', 'professional', 'enterprise']),
+                condition=models.Q(subscription_tier__in=SubscriptionTier.values),
                 name="organizations_subscription_tier_check",
             ),
             models.CheckConstraint(
-                condition=models.Q(subscription_status__in=['active', 'trialing', 'past_due', 'canceled', 'paused']),
+                condition=models.Q(subscription_status__in=SubscriptionStatus.values),
                 name="organizations_subscription_status_check",
             ),
             models.CheckConstraint(condition=models.Q(max_users__gte=-1), name="organizations_max_users_check"),
@@ -197,10 +225,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
     """The Django user model, stored in ``users`` (spec 10 §3). Logs in with e-mail."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active"
-        INACTIVE = "inactive"
-        SUSPENDED = "suspended"
+    Status = UserStatus
 
     id = uuid_pk()
     email = models.TextField(validators=[EmailValidator()])
@@ -245,7 +270,7 @@ class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(fields=["email"], name="users_email_key"),
             models.UniqueConstraint(Lower("email"), name="users_email_lower_key"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "inactive", "suspended"]), name="users_status_check"
+                condition=models.Q(status__in=UserStatus.values), name="users_status_check"
             ),
         ]
         indexes = [
@@ -287,9 +312,7 @@ class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
 
 
 class TeamMember(models.Model):
-    class Role(models.TextChoices):
-        TEAM_LEAD = "team_lead"
-        MEMBER = "member"
+    Role = TeamRole
 
     id = uuid_pk()
     team = models.ForeignKey(Team, on_delete=models.DO_NOTHING, related_name="members", db_index=False)
@@ -303,7 +326,7 @@ class TeamMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="team_members_team_id_user_id_key"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["team_lead", "member"]), name="team_members_role_check"
+                condition=models.Q(role__in=TeamRole.values), name="team_members_role_check"
             ),
         ]
         indexes = [models.Index(fields=["role"], name="idx_team_members_role")]
@@ -314,24 +337,12 @@ class TeamMember(models.Model):
 
 PLATFORM_ROLES = ("admin", "super_admin_full", "super_admin_courses")
 ORG_ROLES = ("org_admin", "team_lead", "member")
-USER_ROLE_GRANT_VALUES = (*PLATFORM_ROLES, *ORG_ROLES, "instructor", "expert", "client", "user")
 
 
 class UserRoleGrant(models.Model):
     """A platform-wide (organization NULL) or org-scoped role grant; table ``user_roles``."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin"
-        SUPER_ADMIN_FULL = "super_admin_full"
-        SUPER_ADMIN_COURSES = "super_admin_courses"
-        ORG_ADMIN = "org_admin"
-        TEAM_LEAD = "team_lead"
-        MEMBER = "member"
-        INSTRUCTOR = "instructor"
-        EXPERT = "expert"
-        CLIENT = "client"
-        USER = "user"
-
+    Role = GrantRole
 
     id = uuid_pk()
     user = models.ForeignKey(User, on_delete=models.DO_NOTHING, related_name="role_grants", db_index=False)
@@ -356,7 +367,7 @@ class UserRoleGrant(models.Model):
                 fields=["user", "role", "organization"], name="unique_user_role_org", nulls_distinct=False
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=USER_ROLE_GRANT_VALUES), name="user_roles_role_check"
+                condition=models.Q(role__in=GrantRole.values), name="user_roles_role_check"
             ),
             models.CheckConstraint(
                 condition=(

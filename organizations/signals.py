@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import update_last_login
 
-from .db import system_context
+from humanglue.security.context import system_context
 
 
 def update_last_login_as_system(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from organizations.admin_base import ContractModelAdmin
+from humanglue.admin.base import ContractModelAdmin
 
 from .models import Certificate, Payment, RevenueTransaction
 

@@ -1,6 +1,6 @@
 """Payments, certificates and revenue rows (spec 60, app ``payments``; conventions §5–§7).
 
-ON DELETE actions live in the database (``humanglue.migration_ops.SetOnDelete``); Django's side is
+ON DELETE actions live in the database (``humanglue.db.operations.SetOnDelete``); Django's side is
 ``DO_NOTHING``. Revenue rows are written only by the ``record_payment_revenue()`` trigger on
 ``payments`` (conventions §6); the API role may only read them.
 """
@@ -11,7 +11,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.functions import TransactionNow
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,10 +19,18 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast, Coalesce, Length
 from django.db.models.lookups import GreaterThan
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import (
+    MaintainedColumnsModel,
+    created_at,
+    json_array,
+    json_object,
+    text_array,
+    updated_at,
+    uuid_pk,
+)
+from humanglue.db.constraints import ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
+from humanglue.db.fields import EnumField
 from organizations.enums import PaymentStatus, TransactionType
-from organizations.fields import EnumField
-from talent.models import EMPTY_TEXT_ARRAY, ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as
 # "<model>.<field>": action.
@@ -50,11 +57,45 @@ DB_ON_DELETE = {
     "revenuetransaction.engagement_request": "SET NULL",
 }
 
-PAYMENT_METHODS = ("credit_card", "debit_card", "bank_transfer", "paypal", "stripe")
-PAYMENT_PROVIDERS = ("stripe", "paypal", "manual")
-PAYMENT_TYPES = ("course", "workshop", "consultation", "engagement", "subscription", "other")
-CERTIFICATE_TYPES = ("course", "workshop", "program", "assessment")
-PAYOUT_STATUSES = ("pending", "processing", "paid", "failed")
+
+# The values of the text columns with a CHECK list. Module level, not nested in the model: a model's
+# Meta cannot see the model's class attributes. The models keep them under their old nested names.
+class PaymentMethod(models.TextChoices):
+    CREDIT_CARD = "credit_card"
+    DEBIT_CARD = "debit_card"
+    BANK_TRANSFER = "bank_transfer"
+    PAYPAL = "paypal"
+    STRIPE = "stripe"
+
+
+class PaymentProvider(models.TextChoices):
+    STRIPE = "stripe"
+    PAYPAL = "paypal"
+    MANUAL = "manual"
+
+
+class PaymentType(models.TextChoices):
+    COURSE = "course"
+    WORKSHOP = "workshop"
+    CONSULTATION = "consultation"
+    ENGAGEMENT = "engagement"
+    SUBSCRIPTION = "subscription"
+    OTHER = "other"
+
+
+class CertificateType(models.TextChoices):
+    COURSE = "course"
+    WORKSHOP = "workshop"
+    PROGRAM = "program"
+    ASSESSMENT = "assessment"
+
+
+class PayoutStatus(models.TextChoices):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PAID = "paid"
+    FAILED = "failed"
+
 
 # current_date would follow the session time zone; the contract's default is the UTC date.
 UTC_TODAY = Cast(
@@ -77,25 +118,9 @@ def target_matches_type(type_field: str, pairs: dict[str, str]) -> Q:
 class Payment(MaintainedColumnsModel):
     """One payment attempt for one item; refunds on the same row (spec 60, payments)."""
 
-    class Method(models.TextChoices):
-        CREDIT_CARD = "credit_card"
-        DEBIT_CARD = "debit_card"
-        BANK_TRANSFER = "bank_transfer"
-        PAYPAL = "paypal"
-        STRIPE = "stripe"
-
-    class Provider(models.TextChoices):
-        STRIPE = "stripe"
-        PAYPAL = "paypal"
-        MANUAL = "manual"
-
-    class Type(models.TextChoices):
-        COURSE = "course"
-        WORKSHOP = "workshop"
-        CONSULTATION = "consultation"
-        ENGAGEMENT = "engagement"
-        SUBSCRIPTION = "subscription"
-        OTHER = "other"
+    Method = PaymentMethod
+    Provider = PaymentProvider
+    Type = PaymentType
 
     id = uuid_pk()
     # (user_id, created_at DESC) leads with user_id: no single-column index.
@@ -169,9 +194,9 @@ class Payment(MaintainedColumnsModel):
             models.CheckConstraint(condition=Q(amount__gte=0), name="payments_amount_check"),
             models.CheckConstraint(condition=Q(currency__regex=ISO_CURRENCY_REGEX), name="payments_currency_check"),
             models.CheckConstraint(
-                condition=Q(payment_method__in=PAYMENT_METHODS), name="payments_payment_method_check"
+                condition=Q(payment_method__in=PaymentMethod.values), name="payments_payment_method_check"
             ),
-            models.CheckConstraint(condition=Q(provider__in=PAYMENT_PROVIDERS), name="payments_provider_check"),
+            models.CheckConstraint(condition=Q(provider__in=PaymentProvider.values), name="payments_provider_check"),
             models.CheckConstraint(
                 condition=Q(transaction_id__isnull=True) | GreaterThan(Length("transaction_id"), 0),
                 name="payments_transaction_id_not_empty_check",
@@ -180,7 +205,9 @@ class Payment(MaintainedColumnsModel):
                 condition=Q(provider="manual") | Q(transaction_id__isnull=False),
                 name="payments_transaction_id_required_check",
             ),
-            models.CheckConstraint(condition=Q(payment_type__in=PAYMENT_TYPES), name="payments_payment_type_check"),
+            models.CheckConstraint(
+                condition=Q(payment_type__in=PaymentType.values), name="payments_payment_type_check"
+            ),
             models.CheckConstraint(
                 condition=target_matches_type(
                     "payment_type",
@@ -246,11 +273,7 @@ class Payment(MaintainedColumnsModel):
 class Certificate(models.Model):
     """A credential for a course, workshop, program or assessment (spec 60, certificates)."""
 
-    class Type(models.TextChoices):
-        COURSE = "course"
-        WORKSHOP = "workshop"
-        PROGRAM = "program"
-        ASSESSMENT = "assessment"
+    Type = CertificateType
 
     id = uuid_pk()
     # (user_id, issue_date DESC) leads with user_id: no single-column index.
@@ -279,7 +302,7 @@ class Certificate(models.Model):
     certificate_number = models.TextField(blank=True, editable=False)
     issue_date = models.DateField(default=utc_today, db_default=UTC_TODAY)
     expiry_date = models.DateField(null=True, blank=True)
-    skills_demonstrated = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
+    skills_demonstrated = text_array()
     competencies = json_array()
     certificate_url = models.TextField(null=True, blank=True)
     badge_url = models.TextField(null=True, blank=True)
@@ -303,7 +326,7 @@ class Certificate(models.Model):
             # Not unique=True on the field: that would add a "_like" index the contract does not have.
             models.UniqueConstraint(fields=["certificate_number"], name="certificates_certificate_number_key"),
             models.CheckConstraint(
-                condition=Q(certificate_type__in=CERTIFICATE_TYPES), name="certificates_certificate_type_check"
+                condition=Q(certificate_type__in=CertificateType.values), name="certificates_certificate_type_check"
             ),
             models.CheckConstraint(
                 condition=target_matches_type(
@@ -361,11 +384,7 @@ class RevenueTransaction(models.Model):
     Written only by record_payment_revenue(); afterwards only the payout columns change.
     """
 
-    class PayoutStatus(models.TextChoices):
-        PENDING = "pending"
-        PROCESSING = "processing"
-        PAID = "paid"
-        FAILED = "failed"
+    PayoutStatus = PayoutStatus
 
     id = uuid_pk()
     # The (instructor_id, payment_status, transaction_date) covering index leads with instructor_id.
@@ -451,7 +470,7 @@ class RevenueTransaction(models.Model):
                 name="revenue_transactions_platform_fee_percentage_check",
             ),
             models.CheckConstraint(
-                condition=Q(payout_status__in=PAYOUT_STATUSES), name="revenue_transactions_payout_status_check"
+                condition=Q(payout_status__in=PayoutStatus.values), name="revenue_transactions_payout_status_check"
             ),
             models.CheckConstraint(
                 condition=Q(currency__regex=ISO_CURRENCY_REGEX), name="revenue_transactions_currency_check"

@@ -1,7 +1,7 @@
 """The trusted payment paths of spec 60 "Payment flow": completion (step 5), failure (step 6) and
 refunds (steps 4 and 7).
 
-Each service runs in one transaction, inside ``organizations.db.system_context()`` (the provider's
+Each service runs in one transaction, inside ``humanglue.security.context.system_context()`` (the provider's
 webhook and the client-confirm handler act beyond the payer's rights: a paid enrollment can only be
 written in system context, conventions §8), and starts by locking the payment row by its
 ``transaction_id``, the idempotency key. A replayed or stale provider event changes nothing and
@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from humanglue.db_errors import classify
+from humanglue.db.errors import classify
+from humanglue.security.context import system_context
 from instructors.models import Enrollment
-from organizations.db import system_context
 from organizations.enums import EnrollmentStatus, PaymentStatus, RegistrationStatus
 from talent.models import Consultation, EngagementRequest
 from workshops.models import Workshop, WorkshopRegistration

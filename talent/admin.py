@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from organizations.admin_base import ContractModelAdmin
+from humanglue.admin.base import ContractModelAdmin
 
 from .models import Consultation, EngagementRequest, TalentProfile
 

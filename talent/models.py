@@ -1,6 +1,6 @@
 """The expert marketplace: profiles, engagements and consultations (spec 60, app ``talent``).
 
-ON DELETE actions live in the database (``humanglue.migration_ops.SetOnDelete``); Django's side is
+ON DELETE actions live in the database (``humanglue.db.operations.SetOnDelete``); Django's side is
 ``DO_NOTHING``. Counters, hours and payment mirrors belong to triggers (``MaintainedColumnsModel``).
 SQL objects of this app that the models rely on are in ``sql/``: ``talent_search_document.sql``
 (must exist before ``talent_profiles`` is created), ``composite_fks.sql`` (after the tables) and
@@ -14,15 +14,24 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeBoundary, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
-from django.db.models.lookups import Exact, GreaterThanOrEqual, Range
+from django.db.models.lookups import GreaterThanOrEqual, Range
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import (
+    MaintainedColumnsModel,
+    created_at,
+    json_array,
+    json_object,
+    text_array,
+    updated_at,
+    uuid_pk,
+)
+from humanglue.db.constraints import ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
+from humanglue.db.fields import EnumField
 from organizations.enums import AiPillar, ConsultationStatus, PaymentStatus
-from organizations.fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as
 # "<model>.<field>": action. consultation.engagement_request is not here: it has no single-column
@@ -49,34 +58,55 @@ DB_COMPOSITE_FKS = {
     },
 }
 
-ISO_CURRENCY_REGEX = r"^[A-Z]{3}$"
-iso_currency = RegexValidator(ISO_CURRENCY_REGEX, "Use an upper-case ISO 4217 code, e.g. USD.")
-EMPTY_TEXT_ARRAY = models.Value([], output_field=ArrayField(models.TextField()))
 # The ai_pillar[] literal must carry the enum array type, so it is written as SQL.
 EMPTY_AI_PILLAR_ARRAY = models.expressions.RawSQL("'{}'::ai_pillar[]", ())
 
 TRANSFORMATION_STAGES = ("assess", "reframe", "embed", "scale")
-COACHING_STYLES = ("directive", "facilitative", "hybrid")
-AVAILABILITY_VALUES = ("available", "limited", "booked")
-ENGAGEMENT_STATUSES = (
-    "pending", "accepted", "declined", "payment_failed", "active", "paused", "completed", "cancelled",
-)
-SESSION_TYPES = ("coaching", "workshop", "consultation", "follow_up")
-CANCELLATION_REASONS = ("client_cancelled", "expert_cancelled", "no_show", "payment_failed", "other")
 
 
-def jsonb_typeof_is(column: str, kind: str) -> Exact:
-    """``jsonb_typeof(column) = kind`` for a CHECK constraint."""
-    return Exact(models.Func(F(column), function="jsonb_typeof", output_field=models.TextField()), kind)
+# The values of the text columns with a CHECK list. Module level, not nested in the model: a model's
+# Meta cannot see the model's class attributes. The models keep them under their old nested names.
+class Availability(models.TextChoices):
+    AVAILABLE = "available"
+    LIMITED = "limited"
+    BOOKED = "booked"
+
+
+class CoachingStyle(models.TextChoices):
+    DIRECTIVE = "directive"
+    FACILITATIVE = "facilitative"
+    HYBRID = "hybrid"
+
+
+class EngagementStatus(models.TextChoices):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    PAYMENT_FAILED = "payment_failed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class SessionType(models.TextChoices):
+    COACHING = "coaching"
+    WORKSHOP = "workshop"
+    CONSULTATION = "consultation"
+    FOLLOW_UP = "follow_up"
+
+
+class CancellationReason(models.TextChoices):
+    CLIENT_CANCELLED = "client_cancelled"
+    EXPERT_CANCELLED = "expert_cancelled"
+    NO_SHOW = "no_show"
+    PAYMENT_FAILED = "payment_failed"
+    OTHER = "other"
 
 
 def trimmed_length_at_least(column: str, minimum: int) -> GreaterThanOrEqual:
     """``length(trim(column)) >= minimum`` for a CHECK constraint."""
     return GreaterThanOrEqual(Length(Trim(column)), minimum)
-
-
-def between(column: str, low: int, high: int) -> Q:
-    return Q(**{f"{column}__gte": low, f"{column}__lte": high})
 
 
 class TsTzRange(models.Func):
@@ -87,15 +117,8 @@ class TsTzRange(models.Func):
 class TalentProfile(MaintainedColumnsModel):
     """One user's expert/coach profile in the marketplace (spec 60, talent_profiles)."""
 
-    class Availability(models.TextChoices):
-        AVAILABLE = "available"
-        LIMITED = "limited"
-        BOOKED = "booked"
-
-    class CoachingStyle(models.TextChoices):
-        DIRECTIVE = "directive"
-        FACILITATIVE = "facilitative"
-        HYBRID = "hybrid"
+    Availability = Availability
+    CoachingStyle = CoachingStyle
 
     id = uuid_pk()
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="talent_profile")
@@ -104,9 +127,9 @@ class TalentProfile(MaintainedColumnsModel):
     bio = models.TextField()
     location = models.TextField(null=True, blank=True)
     timezone = models.TextField(default="UTC", db_default="UTC")
-    expertise = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
-    certifications = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
-    languages = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
+    expertise = text_array()
+    certifications = text_array()
+    languages = text_array()
     pillars = ArrayField(
         EnumField(enum_type="ai_pillar", choices=AiPillar.choices), default=list, db_default=EMPTY_AI_PILLAR_ARRAY,
         blank=True,
@@ -124,8 +147,8 @@ class TalentProfile(MaintainedColumnsModel):
     years_experience = models.IntegerField(validators=[MinValueValidator(0), MaxValueValidator(100)])
     clients_transformed = models.IntegerField(default=0, db_default=0, validators=[MinValueValidator(0)])
     employees_reframed = models.IntegerField(default=0, db_default=0, validators=[MinValueValidator(0)])
-    industries = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
-    transformation_stages = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
+    industries = text_array()
+    transformation_stages = text_array()
     coaching_style = models.TextField(choices=CoachingStyle.choices, null=True, blank=True)
     # rating, review_count and total_sessions are written by update_talent_rating().
     rating = models.DecimalField(max_digits=3, decimal_places=2, default=0, db_default=0, editable=False)
@@ -199,13 +222,13 @@ class TalentProfile(MaintainedColumnsModel):
                 name="talent_profiles_transformation_stages_check",
             ),
             models.CheckConstraint(
-                condition=Q(coaching_style__in=COACHING_STYLES), name="talent_profiles_coaching_style_check"
+                condition=Q(coaching_style__in=CoachingStyle.values), name="talent_profiles_coaching_style_check"
             ),
             models.CheckConstraint(condition=between("rating", 0, 5), name="talent_profiles_rating_check"),
             models.CheckConstraint(condition=Q(review_count__gte=0), name="talent_profiles_review_count_check"),
             models.CheckConstraint(condition=Q(total_sessions__gte=0), name="talent_profiles_total_sessions_check"),
             models.CheckConstraint(
-                condition=Q(availability__in=AVAILABILITY_VALUES), name="talent_profiles_availability_check"
+                condition=Q(availability__in=Availability.values), name="talent_profiles_availability_check"
             ),
             models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="talent_profiles_hourly_rate_check"),
             models.CheckConstraint(
@@ -260,15 +283,7 @@ class TalentProfile(MaintainedColumnsModel):
 class EngagementRequest(MaintainedColumnsModel):
     """One client–expert engagement from request to completion (spec 60, engagement_requests)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending"
-        ACCEPTED = "accepted"
-        DECLINED = "declined"
-        PAYMENT_FAILED = "payment_failed"
-        ACTIVE = "active"
-        PAUSED = "paused"
-        COMPLETED = "completed"
-        CANCELLED = "cancelled"
+    Status = EngagementStatus
 
     id = uuid_pk()
     # (client_id, status) and (expert_id, status) lead with the FK columns: no single-column index.
@@ -350,7 +365,7 @@ class EngagementRequest(MaintainedColumnsModel):
                 condition=Q(currency__regex=ISO_CURRENCY_REGEX), name="engagement_requests_currency_check"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ENGAGEMENT_STATUSES), name="engagement_requests_status_check"
+                condition=Q(status__in=EngagementStatus.values), name="engagement_requests_status_check"
             ),
             models.CheckConstraint(
                 condition=jsonb_typeof_is("deliverables", "array"), name="engagement_requests_deliverables_check"
@@ -389,18 +404,8 @@ class EngagementRequest(MaintainedColumnsModel):
 class Consultation(MaintainedColumnsModel):
     """One scheduled one-to-one session, standalone or inside an engagement (spec 60, consultations)."""
 
-    class SessionType(models.TextChoices):
-        COACHING = "coaching"
-        WORKSHOP = "workshop"
-        CONSULTATION = "consultation"
-        FOLLOW_UP = "follow_up"
-
-    class CancellationReason(models.TextChoices):
-        CLIENT_CANCELLED = "client_cancelled"
-        EXPERT_CANCELLED = "expert_cancelled"
-        NO_SHOW = "no_show"
-        PAYMENT_FAILED = "payment_failed"
-        OTHER = "other"
+    SessionType = SessionType
+    CancellationReason = CancellationReason
 
     id = uuid_pk()
     organization = models.ForeignKey(
@@ -428,7 +433,7 @@ class Consultation(MaintainedColumnsModel):
     session_type = models.TextField(choices=SessionType.choices, null=True, blank=True)
     title = models.TextField(null=True, blank=True)
     description = models.TextField(null=True, blank=True)
-    topics = ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
+    topics = text_array()
     pillar = EnumField(enum_type="ai_pillar", choices=AiPillar.choices)
     scheduled_start = models.DateTimeField()
     scheduled_end = models.DateTimeField()
@@ -491,7 +496,7 @@ class Consultation(MaintainedColumnsModel):
                 condition=Q(status=ConsultationStatus.SCHEDULED),
             ),
             models.CheckConstraint(
-                condition=Q(session_type__in=SESSION_TYPES), name="consultations_session_type_check"
+                condition=Q(session_type__in=SessionType.values), name="consultations_session_type_check"
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0), name="consultations_duration_minutes_check"
@@ -500,7 +505,7 @@ class Consultation(MaintainedColumnsModel):
                 condition=jsonb_typeof_is("action_items", "array"), name="consultations_action_items_check"
             ),
             models.CheckConstraint(
-                condition=Q(cancellation_reason__in=CANCELLATION_REASONS),
+                condition=Q(cancellation_reason__in=CancellationReason.values),
                 name="consultations_cancellation_reason_check",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="consultations_amount_check"),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from organizations.db import enter_app_role, leave_app_role
+from humanglue.security.context import enter_app_role, leave_app_role
 
 
 def fetch(sql: str, params: list | tuple | None = None) -> list[tuple[Any, ...]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from organizations.db import enter_app_role
+from humanglue.security.context import enter_app_role
 from organizations.models import User, UserRoleGrant
 from tests.sample_data import PASSWORD, build_one_of_each
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organizations.admin_base import ContractModelAdmin
+from humanglue.admin.base import ContractModelAdmin
 
 from .models import Workshop, WorkshopFeedback, WorkshopRegistration
 

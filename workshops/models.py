@@ -5,7 +5,7 @@ triggers of spec 50 §6; the models mark those columns read-only (``MaintainedCo
 stale ``save()`` never fights a trigger. A registration's INSERT returns its final ``status`` (a
 requested ``registered`` may come back ``waitlisted``), but not the ``price_paid``, ``payment_status``
 or ``organization`` the trigger filled in: call ``refresh_from_db()`` when you need them. ON DELETE
-actions live in the database (``DB_ON_DELETE`` below, applied by ``humanglue.migration_ops.SetOnDelete``);
+actions live in the database (``DB_ON_DELETE`` below, applied by ``humanglue.db.operations.SetOnDelete``);
 Django's side is ``DO_NOTHING``.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.functions import TransactionNow
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -22,7 +21,17 @@ from django.db import models
 from django.db.models.functions import Trim
 from django.db.models.lookups import Exact
 
-from organizations.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
+from humanglue.db.columns import (
+    MaintainedColumnsModel,
+    created_at,
+    json_array,
+    json_object,
+    text_array,
+    updated_at,
+    uuid_pk,
+)
+from humanglue.db.constraints import ISO_CURRENCY_REGEX
+from humanglue.db.fields import EnumField
 from organizations.enums import (
     AiPillar,
     CourseDifficulty,
@@ -31,7 +40,6 @@ from organizations.enums import (
     WorkshopStatus,
     WorkshopType,
 )
-from organizations.fields import EnumField
 
 # The ON DELETE action the database performs for every FK of this app (spec 50 §1–§3).
 DB_ON_DELETE = {
@@ -47,7 +55,6 @@ DB_ON_DELETE = {
     "workshopfeedback.registration": "CASCADE",
 }
 
-EMPTY_TEXT_ARRAY = models.Value([], output_field=ArrayField(models.TextField()))
 
 # The full-text document of a workshop, spelled exactly as the SQL functions spell it
 # (``to_tsvector('english', title || ' ' || description)``) so the planner can use the GIN index.
@@ -62,10 +69,6 @@ class WorkshopSearchDocument(models.Func):
     template = "to_tsvector('english', %(expressions)s)"
     arg_joiner = " || ' ' || "
     output_field = SearchVectorField()
-
-
-def text_array() -> ArrayField:
-    return ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
 
 
 def money(**kwargs: object) -> models.DecimalField:
@@ -169,7 +172,9 @@ class Workshop(MaintainedColumnsModel):
                 | models.Q(price_early_bird__isnull=False, early_bird_deadline__lte=models.F("start_time")),
                 name="workshops_early_bird_deadline_check",
             ),
-            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="workshops_currency_check"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=ISO_CURRENCY_REGEX), name="workshops_currency_check"
+            ),
             models.CheckConstraint(
                 condition=models.Q(average_satisfaction__range=(0, 5)), name="workshops_average_satisfaction_check"
             ),

@@ -7,13 +7,12 @@ import django.db.models.expressions
 import django.db.models.functions.comparison
 import django.db.models.lookups
 import django.utils.timezone
-import organizations.fields
+import humanglue.db.fields
 import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -30,9 +29,9 @@ class Migration(migrations.Migration):
             name='Assessment',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('pillar', organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], db_default='adaptability', default='adaptability', enum_type='ai_pillar')),
+                ('pillar', humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], db_default='adaptability', default='adaptability', enum_type='ai_pillar')),
                 ('assessment_type', models.TextField(choices=[('full', 'Full'), ('quick', 'Quick'), ('follow_up', 'Follow up')], db_default='full', default='full')),
-                ('status', organizations.fields.EnumField(choices=[('not_started', 'Not Started'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('archived', 'Archived')], db_default='not_started', default='not_started', enum_type='assessment_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('not_started', 'Not Started'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('archived', 'Archived')], db_default='not_started', default='not_started', enum_type='assessment_status')),
                 ('individual_score', models.IntegerField(blank=True, null=True)),
                 ('leadership_score', models.IntegerField(blank=True, null=True)),
                 ('cultural_score', models.IntegerField(blank=True, null=True)),

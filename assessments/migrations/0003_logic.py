@@ -4,7 +4,7 @@ scored responses, status timestamps, answers frozen after completion, and the re
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@ does not belong to (42501 user_outside_organization), for every writer but syste
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -8,14 +8,13 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.lookups
 import instructors.models
-import organizations.fields
+import humanglue.db.fields
 import uuid
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -35,7 +34,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('title', models.TextField()),
                 ('description', models.TextField(blank=True, null=True)),
-                ('content_type', organizations.fields.EnumField(choices=[('video', 'Video'), ('article', 'Article'), ('quiz', 'Quiz'), ('assignment', 'Assignment'), ('live_session', 'Live Session')], enum_type='lesson_type')),
+                ('content_type', humanglue.db.fields.EnumField(choices=[('video', 'Video'), ('article', 'Article'), ('quiz', 'Quiz'), ('assignment', 'Assignment'), ('live_session', 'Live Session')], enum_type='lesson_type')),
                 ('video_url', models.TextField(blank=True, null=True)),
                 ('video_duration_seconds', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)])),
                 ('duration_minutes', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)])),
@@ -63,11 +62,11 @@ class Migration(migrations.Migration):
                 ('title', models.TextField()),
                 ('slug', models.TextField(blank=True)),
                 ('description', models.TextField(blank=True, null=True)),
-                ('pillar', organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
-                ('level', organizations.fields.EnumField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], db_default='beginner', default='beginner', enum_type='course_difficulty')),
+                ('pillar', humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
+                ('level', humanglue.db.fields.EnumField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], db_default='beginner', default='beginner', enum_type='course_difficulty')),
                 ('thumbnail_url', models.TextField(blank=True, null=True)),
                 ('trailer_url', models.TextField(blank=True, null=True)),
-                ('status', organizations.fields.EnumField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_default='draft', default='draft', enum_type='course_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_default='draft', default='draft', enum_type='course_status')),
                 ('is_published', models.GeneratedField(db_persist=True, expression=models.Q(('status', 'published')), output_field=models.BooleanField())),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
                 ('category', models.TextField(blank=True, null=True)),
@@ -161,7 +160,7 @@ class Migration(migrations.Migration):
             name='Enrollment',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', organizations.fields.EnumField(choices=[('enrolled', 'Enrolled'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('dropped', 'Dropped')], db_default='enrolled', default='enrolled', enum_type='enrollment_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('enrolled', 'Enrolled'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('dropped', 'Dropped')], db_default='enrolled', default='enrolled', enum_type='enrollment_status')),
                 ('progress_percentage', models.IntegerField(db_default=0, default=0, editable=False)),
                 ('last_accessed_at', models.DateTimeField(blank=True, null=True)),
                 ('enrolled_at', models.DateTimeField(db_default=django.contrib.postgres.functions.TransactionNow())),
@@ -221,7 +220,7 @@ class Migration(migrations.Migration):
                 ('cover_photo_url', models.TextField(blank=True, null=True)),
                 ('video_intro_url', models.TextField(blank=True, null=True)),
                 ('expertise_tags', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
-                ('pillars', django.contrib.postgres.fields.ArrayField(base_field=organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), size=None)), default=list, size=None)),
+                ('pillars', django.contrib.postgres.fields.ArrayField(base_field=humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), size=None)), default=list, size=None)),
                 ('education', models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list)),
                 ('certifications', models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list)),
                 ('work_experience', models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list)),
@@ -261,7 +260,7 @@ class Migration(migrations.Migration):
                 ('show_revenue_stats', models.BooleanField(db_default=False, default=False)),
                 ('payment_method', models.TextField(blank=True, choices=[('stripe', 'Stripe'), ('paypal', 'Paypal'), ('bank_transfer', 'Bank Transfer')], null=True)),
                 ('payment_details', models.JSONField(blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict)),
-                ('payout_schedule', organizations.fields.EnumField(choices=[('weekly', 'Weekly'), ('biweekly', 'Biweekly'), ('monthly', 'Monthly')], db_default='monthly', default='monthly', enum_type='payout_schedule')),
+                ('payout_schedule', humanglue.db.fields.EnumField(choices=[('weekly', 'Weekly'), ('biweekly', 'Biweekly'), ('monthly', 'Monthly')], db_default='monthly', default='monthly', enum_type='payout_schedule')),
                 ('minimum_payout_amount', models.DecimalField(db_default=Decimal('100.00'), decimal_places=2, default=Decimal('100.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)])),
                 ('currency', models.TextField(db_default='USD', default='USD')),
                 ('calendar_sync_enabled', models.BooleanField(db_default=False, default=False)),
@@ -309,7 +308,7 @@ class Migration(migrations.Migration):
             name='StudentActivity',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('activity_type', organizations.fields.EnumField(choices=[('enrolled', 'Enrolled'), ('lesson_started', 'Lesson Started'), ('lesson_completed', 'Lesson Completed'), ('quiz_passed', 'Quiz Passed'), ('quiz_failed', 'Quiz Failed'), ('assignment_submitted', 'Assignment Submitted'), ('course_completed', 'Course Completed'), ('workshop_registered', 'Workshop Registered'), ('workshop_attended', 'Workshop Attended'), ('certificate_earned', 'Certificate Earned'), ('comment_posted', 'Comment Posted'), ('question_asked', 'Question Asked')], enum_type='activity_type')),
+                ('activity_type', humanglue.db.fields.EnumField(choices=[('enrolled', 'Enrolled'), ('lesson_started', 'Lesson Started'), ('lesson_completed', 'Lesson Completed'), ('quiz_passed', 'Quiz Passed'), ('quiz_failed', 'Quiz Failed'), ('assignment_submitted', 'Assignment Submitted'), ('course_completed', 'Course Completed'), ('workshop_registered', 'Workshop Registered'), ('workshop_attended', 'Workshop Attended'), ('certificate_earned', 'Certificate Earned'), ('comment_posted', 'Comment Posted'), ('question_asked', 'Question Asked')], enum_type='activity_type')),
                 ('activity_title', models.TextField()),
                 ('activity_description', models.TextField(blank=True, null=True)),
                 ('metadata', models.JSONField(blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict)),

@@ -6,7 +6,7 @@ the grants to ``humanglue_app`` and the 54 policies. Business triggers come in a
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

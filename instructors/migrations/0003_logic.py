@@ -9,7 +9,7 @@ revenue_transactions come in 0004_dashboard.
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

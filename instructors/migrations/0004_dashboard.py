@@ -3,7 +3,7 @@ rebuild_instructor_counters read revenue_transactions, so they come after paymen
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -13,11 +13,10 @@
 Forward-only safe: no table is rewritten and no row changes; the new guard rules apply to later writes.
 """
 
-import organizations.columns
+import humanglue.db.fields
 from django.db import migrations, models
 
-from humanglue.migration_ops import RestrictColumnSelect
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import RestrictColumnSelect, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -42,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="instructorsettings",
             name="payment_details",
-            field=organizations.columns.SecretJSONField(
+            field=humanglue.db.fields.SecretJSONField(
                 blank=True, db_default=models.Value({}, output_field=models.JSONField()), default=dict),
         ),
         run_sql_file("instructors", "0005_v2_content_and_grading.sql", "0005_v2_content_and_grading_reverse.sql"),

@@ -7,8 +7,7 @@ rows satisfy and prints the rows that break the others, which stay NOT VALID (ne
 
 from django.db import migrations
 
-from humanglue.migration_ops import ValidateOrReport
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import ValidateOrReport, run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ Forward-only safe: two trigger functions are replaced; no table or row changes, 
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ instead of calling a SECURITY DEFINER helper per row. Audiences are unchanged.""
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

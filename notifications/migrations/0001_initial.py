@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
+from humanglue.db.operations import SetOnDelete
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ spec 40 come in a later migration."""
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -5,15 +5,14 @@ import django.contrib.postgres.indexes
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import organizations.fields
+import humanglue.db.fields
 import organizations.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
 
 from django.contrib.postgres.operations import BtreeGistExtension, TrigramExtension
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -47,7 +46,7 @@ class Migration(migrations.Migration):
                 ('department', models.TextField(blank=True, null=True)),
                 ('timezone', models.TextField(db_default='UTC', default='UTC')),
                 ('language', models.TextField(db_default='en', default='en')),
-                ('role', organizations.fields.EnumField(choices=[('admin', 'Admin'), ('org_admin', 'Org Admin'), ('team_lead', 'Team Lead'), ('member', 'Member')], db_default='member', default='member', enum_type='user_role')),
+                ('role', humanglue.db.fields.EnumField(choices=[('admin', 'Admin'), ('org_admin', 'Org Admin'), ('team_lead', 'Team Lead'), ('member', 'Member')], db_default='member', default='member', enum_type='user_role')),
                 ('status', models.TextField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('suspended', 'Suspended')], db_default='active', default='active')),
                 ('is_active', models.BooleanField(db_default=True, default=True)),
                 ('email_verified', models.BooleanField(db_default=False, default=False)),
@@ -128,7 +127,7 @@ class Migration(migrations.Migration):
             name='TeamMember',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('role', organizations.fields.EnumField(choices=[('team_lead', 'Team Lead'), ('member', 'Member')], db_default='member', default='member', enum_type='user_role')),
+                ('role', humanglue.db.fields.EnumField(choices=[('team_lead', 'Team Lead'), ('member', 'Member')], db_default='member', default='member', enum_type='user_role')),
                 ('joined_at', models.DateTimeField(db_default=django.contrib.postgres.functions.TransactionNow(), editable=False)),
                 ('team', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='members', to='organizations.team')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='team_memberships', to=settings.AUTH_USER_MODEL)),

@@ -1,7 +1,6 @@
 from django.db import migrations
 
-from humanglue.migration_ops import SetTableOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetTableOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):

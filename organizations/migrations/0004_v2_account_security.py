@@ -6,7 +6,7 @@ who left the organization, and set-returning helpers so this app's SELECT polici
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,7 @@
-import organizations.columns
+import humanglue.db.fields
 from django.db import migrations
 
-from humanglue.migration_ops import RestrictColumnSelect
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import RestrictColumnSelect, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -26,7 +25,7 @@ class Migration(migrations.Migration):
         ),
         # Same column and default; Django no longer reads the hash back with INSERT ... RETURNING.
         migrations.AlterField(model_name="user", name="password",
-                              field=organizations.columns.SecretCharField(db_default="!", max_length=128)),
+                              field=humanglue.db.fields.SecretCharField(db_default="!", max_length=128)),
         run_sql_file("organizations", "0005_request_roles.sql", "0005_request_roles_reverse.sql"),
         RestrictColumnSelect("users", ["password"]),
     ]

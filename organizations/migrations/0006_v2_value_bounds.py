@@ -8,8 +8,7 @@ rows satisfy and prints the rows that break the others, which stay NOT VALID (ne
 
 from django.db import migrations
 
-from humanglue.migration_ops import ValidateOrReport
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import ValidateOrReport, run_sql_file
 
 # What a stored row satisfies when the trigger would accept its time zone (set-based: one read of the
 # zone files for the whole table, where app.is_valid_timezone() would read them once per row).

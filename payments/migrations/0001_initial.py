@@ -9,14 +9,13 @@ import django.db.models.expressions
 import django.db.models.functions.comparison
 import django.db.models.functions.text
 import django.db.models.lookups
-import organizations.fields
+import humanglue.db.fields
 import payments.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -44,7 +43,7 @@ class Migration(migrations.Migration):
                 ('transaction_id', models.TextField(blank=True, null=True)),
                 ('provider_customer_id', models.TextField(blank=True, null=True)),
                 ('provider_status', models.TextField(blank=True, null=True)),
-                ('status', organizations.fields.EnumField(choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], db_default='pending', default='pending', enum_type='payment_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], db_default='pending', default='pending', enum_type='payment_status')),
                 ('payment_type', models.TextField(choices=[('course', 'Course'), ('workshop', 'Workshop'), ('consultation', 'Consultation'), ('engagement', 'Engagement'), ('subscription', 'Subscription'), ('other', 'Other')])),
                 ('related_entity_id', models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Coalesce('course', 'workshop', 'consultation', 'engagement_request'), null=True, output_field=models.UUIDField())),
                 ('invoice_number', models.TextField(blank=True, null=True)),
@@ -74,7 +73,7 @@ class Migration(migrations.Migration):
             name='RevenueTransaction',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('transaction_type', organizations.fields.EnumField(choices=[('course_enrollment', 'Course Enrollment'), ('workshop_registration', 'Workshop Registration'), ('consultation', 'Consultation'), ('refund', 'Refund')], enum_type='transaction_type')),
+                ('transaction_type', humanglue.db.fields.EnumField(choices=[('course_enrollment', 'Course Enrollment'), ('workshop_registration', 'Workshop Registration'), ('consultation', 'Consultation'), ('refund', 'Refund')], enum_type='transaction_type')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=10)),
                 ('currency', models.TextField(db_default='USD', default='USD', validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an upper-case ISO 4217 code, e.g. USD.')])),
                 ('platform_fee_percentage', models.DecimalField(db_default=20, decimal_places=2, default=20, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
@@ -82,7 +81,7 @@ class Migration(migrations.Migration):
                 ('instructor_earnings', models.DecimalField(decimal_places=2, max_digits=10)),
                 ('payment_provider', models.TextField(blank=True, null=True)),
                 ('payment_provider_transaction_id', models.TextField(blank=True, null=True)),
-                ('payment_status', organizations.fields.EnumField(choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], db_default='pending', default='pending', enum_type='payment_status')),
+                ('payment_status', humanglue.db.fields.EnumField(choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], db_default='pending', default='pending', enum_type='payment_status')),
                 ('payout_id', models.UUIDField(blank=True, null=True)),
                 ('payout_status', models.TextField(blank=True, choices=[('pending', 'Pending'), ('processing', 'Processing'), ('paid', 'Paid'), ('failed', 'Failed')], null=True)),
                 ('payout_date', models.DateTimeField(blank=True, null=True)),

@@ -5,7 +5,7 @@ the only producer of revenue_transactions rows, with the EXECUTE grants of conve
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

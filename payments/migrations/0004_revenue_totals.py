@@ -4,7 +4,7 @@ get_instructor_revenue_breakdown. Written by the instructors helper; owned by th
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ anonymous policy "Anyone can verify certificates"; certificates only for a compl
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

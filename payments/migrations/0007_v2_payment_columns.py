@@ -7,7 +7,7 @@ Forward-only safe: functions and a trigger are replaced; stored rows are not che
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

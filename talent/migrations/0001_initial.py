@@ -11,14 +11,13 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.text
 import django.db.models.lookups
-import organizations.fields
+import humanglue.db.fields
 import talent.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -46,7 +45,7 @@ class Migration(migrations.Migration):
                 ('hourly_rate', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)])),
                 ('currency', models.TextField(db_default='USD', default='USD', validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an upper-case ISO 4217 code, e.g. USD.')])),
                 ('status', models.TextField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('payment_failed', 'Payment Failed'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_default='pending', default='pending')),
-                ('payment_status', organizations.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], editable=False, enum_type='payment_status', null=True)),
+                ('payment_status', humanglue.db.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], editable=False, enum_type='payment_status', null=True)),
                 ('responded_at', models.DateTimeField(blank=True, null=True)),
                 ('start_date', models.DateField(blank=True, null=True)),
                 ('end_date', models.DateField(blank=True, null=True)),
@@ -74,12 +73,12 @@ class Migration(migrations.Migration):
             name='Consultation',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', organizations.fields.EnumField(choices=[('requested', 'Requested'), ('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_default='requested', default='requested', enum_type='consultation_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('requested', 'Requested'), ('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_default='requested', default='requested', enum_type='consultation_status')),
                 ('session_type', models.TextField(blank=True, choices=[('coaching', 'Coaching'), ('workshop', 'Workshop'), ('consultation', 'Consultation'), ('follow_up', 'Follow Up')], null=True)),
                 ('title', models.TextField(blank=True, null=True)),
                 ('description', models.TextField(blank=True, null=True)),
                 ('topics', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
-                ('pillar', organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
+                ('pillar', humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
                 ('scheduled_start', models.DateTimeField()),
                 ('scheduled_end', models.DateTimeField()),
                 ('actual_start', models.DateTimeField(blank=True, null=True)),
@@ -91,7 +90,7 @@ class Migration(migrations.Migration):
                 ('cancellation_reason', models.TextField(blank=True, choices=[('client_cancelled', 'Client Cancelled'), ('expert_cancelled', 'Expert Cancelled'), ('no_show', 'No Show'), ('payment_failed', 'Payment Failed'), ('other', 'Other')], null=True)),
                 ('amount', models.DecimalField(db_default=0, decimal_places=2, default=0, max_digits=10, validators=[django.core.validators.MinValueValidator(0)])),
                 ('currency', models.TextField(db_default='USD', default='USD', validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an upper-case ISO 4217 code, e.g. USD.')])),
-                ('payment_status', organizations.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], editable=False, enum_type='payment_status', null=True)),
+                ('payment_status', humanglue.db.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], editable=False, enum_type='payment_status', null=True)),
                 ('user_rating', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
                 ('user_feedback', models.TextField(blank=True, null=True)),
                 ('expert_notes', models.TextField(blank=True, null=True)),
@@ -122,7 +121,7 @@ class Migration(migrations.Migration):
                 ('expertise', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
                 ('certifications', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
                 ('languages', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
-                ('pillars', django.contrib.postgres.fields.ArrayField(base_field=organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), blank=True, db_default=django.db.models.expressions.RawSQL("'{}'::ai_pillar[]", ()), default=list, size=None)),
+                ('pillars', django.contrib.postgres.fields.ArrayField(base_field=humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar'), blank=True, db_default=django.db.models.expressions.RawSQL("'{}'::ai_pillar[]", ()), default=list, size=None)),
                 ('transformation_success_rate', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
                 ('behavior_change_score', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
                 ('client_retention_rate', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
+from humanglue.db.operations import SetOnDelete
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ grants and EXECUTE on talent_search_document (conventions §1, §3). Business tr
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ and the EXECUTE grants of conventions §3."""
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ Forward-only safe: one rule function is replaced; stored rows are not checked or
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from humanglue.db_errors import classify
+from humanglue.db.errors import classify
 from instructors.models import Course, Enrollment
 from organizations.models import User
 from tests.sample_data import PASSWORD

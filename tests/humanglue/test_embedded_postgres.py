@@ -12,17 +12,17 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from humanglue import pgembed
+from humanglue.embedded import server
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "pg"
     yield folder
-    pgembed.stop_server(folder)
+    server.stop_server(folder)
 
 
-def server_version(info: pgembed.ServerInfo) -> int:
+def server_version(info: server.ServerInfo) -> int:
     with psycopg.connect(**info.conninfo()) as conn:
         return int(conn.execute("SHOW server_version_num").fetchone()[0])
 
@@ -39,39 +39,39 @@ def wait_gone(pid: int, timeout: float = 10) -> None:
 
 def test_starts_from_nothing_and_is_reused(data_dir: Path) -> None:
     assert not data_dir.exists()
-    info = pgembed.ensure_server(data_dir)
+    info = server.ensure_server(data_dir)
     assert (data_dir / "PG_VERSION").read_text().strip() == "18"
     assert server_version(info) >= 180000
-    again = pgembed.ensure_server(data_dir)
+    again = server.ensure_server(data_dir)
     assert again.pid == info.pid  # reused, not restarted
 
-    pgembed.ensure_database(info, "humanglue")
+    server.ensure_database(info, "humanglue")
     with psycopg.connect(**info.conninfo("humanglue")) as conn:
         assert conn.execute("SELECT current_database()").fetchone()[0] == "humanglue"
 
 
 def test_recovers_after_kill_9_of_the_postmaster(data_dir: Path) -> None:
-    info = pgembed.ensure_server(data_dir)
+    info = server.ensure_server(data_dir)
     os.kill(info.pid, signal.SIGKILL)
     wait_gone(info.pid)
-    assert pgembed.running_server(data_dir) is None
+    assert server.running_server(data_dir) is None
 
-    restarted = pgembed.ensure_server(data_dir)
+    restarted = server.ensure_server(data_dir)
     assert restarted.pid != info.pid
     assert server_version(restarted) >= 180000
 
 
 def test_recovers_from_a_stale_lock_whose_pid_is_another_process(data_dir: Path) -> None:
-    info = pgembed.ensure_server(data_dir)
-    assert pgembed.stop_server(data_dir)
+    info = server.ensure_server(data_dir)
+    assert server.stop_server(data_dir)
     # A postmaster.pid left behind whose pid now belongs to an unrelated live process (pid reuse).
     other = subprocess.Popen(["sleep", "60"])
     try:
         lines = [str(other.pid), str(data_dir), "0", str(info.port), str(info.socket_dir), "", "0 0", "ready"]
         (data_dir / "postmaster.pid").write_text("\n".join(lines) + "\n")
-        assert pgembed.running_server(data_dir) is None
+        assert server.running_server(data_dir) is None
 
-        restarted = pgembed.ensure_server(data_dir)
+        restarted = server.ensure_server(data_dir)
         assert restarted.pid != other.pid
         assert server_version(restarted) >= 180000
     finally:
@@ -80,7 +80,7 @@ def test_recovers_from_a_stale_lock_whose_pid_is_another_process(data_dir: Path)
 
 
 def test_stop_reports_whether_it_was_running(data_dir: Path) -> None:
-    pgembed.ensure_server(data_dir)
-    assert pgembed.stop_server(data_dir) is True
-    assert pgembed.running_server(data_dir) is None
-    assert pgembed.stop_server(data_dir) is False
+    server.ensure_server(data_dir)
+    assert server.stop_server(data_dir) is True
+    assert server.running_server(data_dir) is None
+    assert server.stop_server(data_dir) is False

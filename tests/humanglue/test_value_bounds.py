@@ -2,7 +2,7 @@
 are refused by the database (23514 with the rule's name), for the app role and the owner alike.
 
 The attacks run as the app role, each by a caller whom the policies let write the row; the catalogue
-tests then check every rule of humanglue/bounds.py against the live database, and that every numeric,
+tests then check every rule of humanglue/db/bounds.py against the live database, and that every numeric,
 text, array and jsonb column of the contract is bounded somewhere.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from humanglue import bounds
 from humanglue.contract import load_contract
+from humanglue.db import bounds
 from instructors.models import Course
 from tests.db import fetch, refused
 from tests.sample_data import build_one_of_each
@@ -277,7 +277,7 @@ def test_every_rule_exists_validated_under_its_name() -> None:
 
 
 def test_every_column_of_the_contract_is_bounded() -> None:
-    """A new numeric, text, array or jsonb column fails here until humanglue/bounds.py bounds it."""
+    """A new numeric, text, array or jsonb column fails here until humanglue/db/bounds.py bounds it."""
     kinds = {table: columns for table, (_app, columns) in bounds.COLUMNS.items()}
     unbounded = []
     for table, spec in TABLES.items():

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from humanglue.security.context import enter_app_role, leave_app_role
 from instructors.models import (
     Course,
     CourseLesson,
@@ -29,7 +30,6 @@ from instructors.models import (
     InstructorProfile,
     StudentProgress,
 )
-from organizations.db import enter_app_role, leave_app_role
 from organizations.models import User, UserRoleGrant
 from payments.models import Payment, RevenueTransaction
 from talent.models import Consultation

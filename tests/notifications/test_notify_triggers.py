@@ -14,9 +14,9 @@ import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from humanglue.security.context import system_context
 from instructors.models import CourseReview, Enrollment
 from notifications.models import Notification
-from organizations.db import system_context
 from organizations.models import User
 from payments.models import Payment
 from tests.notifications import builders as b

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from organizations.db import system_context
+from humanglue.security.context import system_context
 from organizations.models import TeamMember, User, UserRoleGrant
 from tests.db import as_user, fetch, refused
 from tests.world import World, acting_as, build_world, visible_ids

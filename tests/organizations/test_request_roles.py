@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from psycopg import errors
 
-from organizations.db import REQUEST_LOGIN_ROLE, SYSTEM_ROLE, security_context, system_context
+from humanglue.security.context import REQUEST_LOGIN_ROLE, SYSTEM_ROLE, security_context, system_context
 from organizations.models import User
 from tests.db import fetch, refused
 from tests.sample_data import PASSWORD

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from organizations.db import security_context, system_context
+from humanglue.security.context import security_context, system_context
 from organizations.models import Organization, User
 from tests.sample_data import PASSWORD
 
@@ -80,7 +80,7 @@ def test_check_violation_is_a_400(member: User) -> None:
     assert response.status_code == 403
     from django.db import IntegrityError, transaction
 
-    from humanglue.db_errors import classify
+    from humanglue.db.errors import classify
 
     with pytest.raises(IntegrityError) as info, transaction.atomic():  # as the owner: the CHECK speaks
         User.objects.filter(pk=member.pk).update(status="bogus")

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 import pytest
 from django.utils import timezone
 
+from humanglue.security.context import leave_app_role, security_context
 from instructors.models import Enrollment
-from organizations.db import leave_app_role, security_context
 from organizations.models import User
 from payments.models import Certificate, Payment, RevenueTransaction
 from payments.services import payment_complete, payment_refund

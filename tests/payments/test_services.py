@@ -16,9 +16,9 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from humanglue.security.context import current_role, enter_app_role
 from instructors.models import Course, Enrollment
 from notifications.models import Notification
-from organizations.db import current_role, enter_app_role
 from organizations.models import Organization, User
 from payments.models import Payment, RevenueTransaction
 from payments.services import (

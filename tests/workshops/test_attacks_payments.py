@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from organizations.db import current_role, enter_app_role
+from humanglue.security.context import current_role, enter_app_role
 from payments.models import Certificate, Payment
 from payments.services import payment_complete
 from tests.db import as_user, fetch, refused

@@ -6,15 +6,14 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import organizations.fields
+import humanglue.db.fields
 import uuid
 import workshops.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from humanglue.migration_ops import SetOnDelete
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import SetOnDelete, run_sql_file
 
 
 class Migration(migrations.Migration):
@@ -34,9 +33,9 @@ class Migration(migrations.Migration):
                 ('title', models.TextField()),
                 ('slug', models.TextField()),
                 ('description', models.TextField(blank=True, db_default='', default='')),
-                ('pillar', organizations.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
-                ('level', organizations.fields.EnumField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], enum_type='course_difficulty')),
-                ('format', organizations.fields.EnumField(choices=[('online', 'Online'), ('in_person', 'In Person'), ('hybrid', 'Hybrid')], db_default='online', default='online', enum_type='workshop_type')),
+                ('pillar', humanglue.db.fields.EnumField(choices=[('adaptability', 'Adaptability'), ('coaching', 'Coaching'), ('marketplace', 'Marketplace')], enum_type='ai_pillar')),
+                ('level', humanglue.db.fields.EnumField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], enum_type='course_difficulty')),
+                ('format', humanglue.db.fields.EnumField(choices=[('online', 'Online'), ('in_person', 'In Person'), ('hybrid', 'Hybrid')], db_default='online', default='online', enum_type='workshop_type')),
                 ('location', models.TextField(blank=True, null=True)),
                 ('meeting_url', models.TextField(blank=True, null=True)),
                 ('start_time', models.DateTimeField()),
@@ -53,7 +52,7 @@ class Migration(migrations.Migration):
                 ('price_early_bird', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
                 ('early_bird_deadline', models.DateTimeField(blank=True, null=True)),
                 ('currency', models.TextField(db_default='USD', default='USD')),
-                ('status', organizations.fields.EnumField(choices=[('draft', 'Draft'), ('published', 'Published'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_default='draft', default='draft', enum_type='workshop_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('draft', 'Draft'), ('published', 'Published'), ('in_progress', 'In Progress'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_default='draft', default='draft', enum_type='workshop_status')),
                 ('is_featured', models.BooleanField(db_default=False, default=False)),
                 ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('outcomes', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), blank=True, db_default=models.Value([], output_field=django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)), default=list, size=None)),
@@ -86,10 +85,10 @@ class Migration(migrations.Migration):
             name='WorkshopRegistration',
             fields=[
                 ('id', models.UUIDField(db_default=models.Func(function='gen_random_uuid', output_field=models.UUIDField()), default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', organizations.fields.EnumField(choices=[('registered', 'Registered'), ('waitlisted', 'Waitlisted'), ('attended', 'Attended'), ('cancelled', 'Cancelled'), ('no_show', 'No Show')], db_default='registered', default='registered', enum_type='registration_status')),
+                ('status', humanglue.db.fields.EnumField(choices=[('registered', 'Registered'), ('waitlisted', 'Waitlisted'), ('attended', 'Attended'), ('cancelled', 'Cancelled'), ('no_show', 'No Show')], db_default='registered', default='registered', enum_type='registration_status')),
                 ('status_changed_at', models.DateTimeField(db_default=django.contrib.postgres.functions.TransactionNow(), editable=False)),
                 ('price_paid', models.DecimalField(blank=True, decimal_places=2, max_digits=10)),
-                ('payment_status', organizations.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], enum_type='payment_status', null=True)),
+                ('payment_status', humanglue.db.fields.EnumField(blank=True, choices=[('pending', 'Pending'), ('completed', 'Completed'), ('failed', 'Failed'), ('refunded', 'Refunded')], enum_type='payment_status', null=True)),
                 ('attendance_duration_minutes', models.IntegerField(blank=True, null=True)),
                 ('attendance_percentage', models.IntegerField(blank=True, null=True)),
                 ('completed_at', models.DateTimeField(blank=True, editable=False, null=True)),

@@ -3,7 +3,7 @@ and app.is_workshop_registrant, guard_workshops_columns, RLS, grants and the 21 
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ and a user's workshop history (13 functions, 6 triggers)."""
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ registrations and workshops re-checks membership, and a capacity below one is a 
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ system context (humanglue_system) may run the owner-only admission helpers."""
 
 from django.db import migrations
 
-from humanglue.sqlfiles import run_sql_file
+from humanglue.db.operations import run_sql_file
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from humanglue import pgembed
+from humanglue.embedded import server
 
 
 class Command(BaseCommand):
@@ -22,15 +22,15 @@ class Command(BaseCommand):
                 self.style.WARNING("DATABASE_URL is set: the embedded server is not used by this configuration.")
             )
         if action == "status":
-            info = pgembed.running_server(data_dir)
+            info = server.running_server(data_dir)
             if info is None:
                 self.stdout.write(f"stopped (data folder {data_dir})")
                 raise SystemExit(3)  # like pg_ctl status: 3 = not running
             self.stdout.write(f"running: pid {info.pid}, socket {info.socket_dir}, port {info.port}")
         elif action == "start":
             try:
-                info = pgembed.ensure_server(data_dir)
-                pgembed.ensure_database(info, settings.EMBEDDED_POSTGRES_DATABASE)
+                info = server.ensure_server(data_dir)
+                server.ensure_database(info, settings.EMBEDDED_POSTGRES_DATABASE)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                                    f"database {settings.EMBEDDED_POSTGRES_DATABASE}")
             )
         else:
-            if pgembed.stop_server(data_dir):
+            if server.stop_server(data_dir):
                 self.stdout.write(self.style.SUCCESS("stopped"))
             else:
                 self.stdout.write("was not running")

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from humanglue.health import health_report
+from humanglue.health.report import health_report
 
 
 class Command(BaseCommand):

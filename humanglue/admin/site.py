@@ -12,11 +12,11 @@ class HumanGlueAdminSite(admin.AdminSite):
     def get_log_entries(self, request: HttpRequest) -> QuerySet:
         # "Recent actions" joins users; the app role may not read password hashes. (Imported here: this
         # module is loaded with the app registry, before models may be defined.)
-        from organizations.columns import defer_related_secrets
+        from humanglue.db.columns import defer_related_secrets
 
         return defer_related_secrets(super().get_log_entries(request))
 
 
 class HumanGlueAdminConfig(AdminConfig):
-    default_site = "humanglue.admin_site.HumanGlueAdminSite"
+    default_site = "humanglue.admin.site.HumanGlueAdminSite"
 

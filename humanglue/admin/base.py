@@ -17,9 +17,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from humanglue.db_errors import classify
-
-from .columns import defer_related_secrets
+from humanglue.db.columns import defer_related_secrets
+from humanglue.db.errors import classify
 
 
 class SecretSafeChangeList(ChangeList):

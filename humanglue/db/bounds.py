@@ -10,8 +10,8 @@ a catalog that changes with the server's time zone data (a dump would then fail 
 The database enforces these as CHECK constraints named ``<table>_<column>_<rule>`` (SQLSTATE 23514),
 created by each app's ``v2_value_bounds`` migration from the SQL this module generated:
 
-    python -m humanglue.bounds <app>            # forward SQL
-    python -m humanglue.bounds <app> --reverse  # reverse SQL
+    python -m humanglue.db.bounds <app>            # forward SQL
+    python -m humanglue.db.bounds <app> --reverse  # reverse SQL
 
 Landed SQL files are frozen: a change of a limit here needs a new migration with newly generated files.
 ``tests/humanglue/test_value_bounds.py`` checks every rule of this module against the live database (its
@@ -272,7 +272,7 @@ def reverse_sql(app_label: str) -> str:
 
 def _main(argv: list[str]) -> int:
     if not argv or argv[0] not in {app for app, _ in COLUMNS.values()}:
-        print("usage: python -m humanglue.bounds <app> [--reverse]", file=sys.stderr)
+        print("usage: python -m humanglue.db.bounds <app> [--reverse]", file=sys.stderr)
         return 2
     print(reverse_sql(argv[0]) if "--reverse" in argv else forward_sql(argv[0]), end="")
     return 0

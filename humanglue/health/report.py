@@ -7,7 +7,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from organizations.db import APP_ROLE
+from humanglue.security.context import APP_ROLE
 
 MAIN_TABLES = ("organizations", "users", "courses", "enrollments", "workshops", "workshop_registrations",
                "assessments", "talent_profiles", "payments", "notifications")

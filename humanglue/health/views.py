@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from .health import health_report
+from .report import health_report
 
 
 @require_GET

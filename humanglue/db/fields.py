@@ -1,9 +1,12 @@
-"""The shared field for the contract's PostgreSQL enum types.
+"""Model fields every app shares: the contract's PostgreSQL enum types and the secret columns.
 
 ``EnumField(enum_type="user_role", choices=UserRole.choices)`` stores into the real ``user_role``
 type (created by ``organizations/sql/0001_enums.sql``); Python code uses the TextChoices class.
 Values are sent as untyped literals, which PostgreSQL coerces to the enum; the cast placeholder
 covers inserts and updates where the literal would otherwise be typed text (arrays).
+
+``SecretCharField`` and ``SecretJSONField`` are for secret columns with a database default (see
+``humanglue.db.columns.SecretColumnsModel``).
 """
 
 from __future__ import annotations
@@ -38,3 +41,21 @@ class EnumField(models.CharField):
 
     def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
         return f"%s::{self.enum_type}"
+
+
+class NotReadBackMixin:
+    """For a secret field with a database default: Django reads every such column back with
+    ``INSERT ... RETURNING``, which needs SELECT on it, and the app role has none. The instance already holds
+    the value it wrote, so the column is never returned."""
+
+    @property
+    def db_returning(self) -> bool:
+        return False
+
+
+class SecretCharField(NotReadBackMixin, models.CharField):
+    pass
+
+
+class SecretJSONField(NotReadBackMixin, models.JSONField):
+    pass

@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
-from .db import system_context
+from .context import system_context
 
 
 def _token_from_scope(scope: dict[str, Any]) -> str | None:

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from humanglue.db_errors import DatabaseRefusal, classify
+from humanglue.db.errors import DatabaseRefusal, classify
 
-from .db import enter_app_role, leave_app_role, system_context
+from .context import enter_app_role, leave_app_role, system_context
 
 MAX_ATTEMPTS = 3
 

@@ -4,14 +4,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from organizations.db import acall_as, current_app_user_id, current_role
-
-
-class PingConsumer(AsyncJsonWebsocketConsumer):
-    """``/ws/ping/``: answers every message with ``{"type": "pong"}``; proves the websocket stack is up."""
-
-    async def receive_json(self, content: dict, **kwargs: object) -> None:
-        await self.send_json({"type": "pong", "echo": content})
+from .context import acall_as, current_app_user_id, current_role
 
 
 def _database_context() -> dict[str, Any]:

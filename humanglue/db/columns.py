@@ -1,7 +1,7 @@
-"""Column definitions every app shares, and the rule for trigger-maintained columns.
+"""Column definitions every app shares, the rule for trigger-maintained columns and the secret columns.
 
-Keys and timestamps have database defaults (``gen_random_uuid()``, ``now()``) so rows inserted by SQL
-functions and triggers are valid without Django.
+Keys, timestamps, jsonb documents and text arrays have database defaults (``gen_random_uuid()``,
+``now()``, ``'{}'``) so rows inserted by SQL functions and triggers are valid without Django.
 """
 
 from __future__ import annotations
@@ -9,16 +9,20 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.functions import TransactionNow
 from django.db import models
 
-RandomUUID = models.Func(function="gen_random_uuid", output_field=models.UUIDField())
+# gen_random_uuid() as the landed migrations record it. django.contrib.postgres's RandomUUID() writes the
+# same default but deconstructs differently: makemigrations would then alter every primary key.
+GEN_RANDOM_UUID = models.Func(function="gen_random_uuid", output_field=models.UUIDField())
 EMPTY_JSON_OBJECT = models.Value({}, output_field=models.JSONField())
 EMPTY_JSON_ARRAY = models.Value([], output_field=models.JSONField())
+EMPTY_TEXT_ARRAY = models.Value([], output_field=ArrayField(models.TextField()))
 
 
 def uuid_pk() -> models.UUIDField:
-    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID, editable=False)
+    return models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=GEN_RANDOM_UUID, editable=False)
 
 
 def created_at() -> models.DateTimeField:
@@ -36,6 +40,11 @@ def json_object() -> models.JSONField:
 
 def json_array() -> models.JSONField:
     return models.JSONField(default=list, db_default=EMPTY_JSON_ARRAY, blank=True)
+
+
+def text_array() -> ArrayField:
+    """A NOT NULL ``text[]`` column defaulting to ``'{}'``."""
+    return ArrayField(models.TextField(), default=list, db_default=EMPTY_TEXT_ARRAY, blank=True)
 
 
 class MaintainedColumnsModel(models.Model):
@@ -96,7 +105,7 @@ class SecretColumnsModel(models.Model):
     The default and base managers defer them; reading one on an instance issues its own query, which
     only the system context may run (the app role gets ``permission denied``). Saving an instance never
     writes a deferred column back. The migration that restricts the columns is
-    ``humanglue.migration_ops.RestrictColumnSelect``; ``manage.py verify`` checks it.
+    ``humanglue.db.operations.RestrictColumnSelect``; ``manage.py verify`` checks it.
     """
 
     secret_fields: ClassVar[tuple[str, ...]] = ()
@@ -110,24 +119,6 @@ class SecretColumnsModel(models.Model):
         if from_queryset is None and fields is not None and set(fields) & set(self.secret_fields):
             from_queryset = type(self)._default_manager.with_secrets()
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-
-
-class NotReadBackMixin:
-    """For a secret field with a database default: Django reads every such column back with
-    ``INSERT ... RETURNING``, which needs SELECT on it, and the app role has none. The instance already holds
-    the value it wrote, so the column is never returned."""
-
-    @property
-    def db_returning(self) -> bool:
-        return False
-
-
-class SecretCharField(NotReadBackMixin, models.CharField):
-    pass
-
-
-class SecretJSONField(NotReadBackMixin, models.JSONField):
-    pass
 
 
 def _select_related_paths(model: type[models.Model], tree: Any, prefix: str = "", depth: int = 0) -> list[str]:

@@ -1,4 +1,6 @@
-"""Migration operations shared by the apps.
+"""Migration operations shared by the apps, and the loading of each app's ``sql/`` files.
+
+The one module landed migrations import from this package: keep its names stable.
 
 Django 5.2 has no ``db_on_delete`` (it arrives in 6.0): every ForeignKey is declared with
 ``on_delete=models.DO_NOTHING`` so that the database alone performs the contract's ON DELETE action
@@ -7,6 +9,9 @@ Django 5.2 has no ``db_on_delete`` (it arrives in 6.0): every ForeignKey is decl
 
 ``ValidateOrReport`` validates CHECK constraints that a migration added ``NOT VALID``, and reports the
 stored rows that break them instead of failing (issue 9: new rules are forward-only safe).
+
+``run_sql_file`` loads SQL kept in an app's ``sql/`` folder. A ``sql/`` file that a landed migration loads
+is frozen like the migration itself: a change is a new file loaded by a new migration.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import migrations
@@ -21,6 +27,22 @@ from psycopg import sql
 
 APP_ROLE = "humanglue_app"  # spec 00 §1
 ACTIONS = {"CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"}
+# humanglue/db/operations.py -> the project folder, which holds one folder per app.
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def read_sql(app_label: str, filename: str) -> str:
+    return (PROJECT_DIR / app_label / "sql" / filename).read_text(encoding="utf-8")
+
+
+def run_sql_file(app_label: str, forward: str, reverse: str | None = None) -> migrations.RunSQL:
+    """A RunSQL that executes ``forward`` (and ``reverse`` when unapplied) as one statement batch each.
+
+    Each file goes to the server in one piece (a list of one item), so dollar-quoted function bodies
+    are never split by Django's statement splitter.
+    """
+    reverse_sql = [read_sql(app_label, reverse)] if reverse else migrations.RunSQL.noop
+    return migrations.RunSQL([read_sql(app_label, forward)], reverse_sql)
 
 
 def recreate_foreign_key(schema_editor: Any, table: str, column: str, action: str) -> None:

@@ -2,7 +2,7 @@
 
 The app role has no privilege on ``django_session`` (a request that could read it could read every
 login session); the session middleware and ``login()`` reach it through ``humanglue_system``.
-Configured by ``SESSION_ENGINE = "organizations.sessions"``.
+Configured by ``SESSION_ENGINE = "humanglue.security.sessions"``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
-from .db import system_context
+from .context import system_context
 
 
 class SessionStore(DatabaseSessionStore):

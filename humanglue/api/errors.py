@@ -7,7 +7,7 @@ from django.db import DatabaseError, transaction
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from rest_framework import exceptions
 
-from .db_errors import classify
+from humanglue.db.errors import classify
 
 
 class DatabaseRefused(exceptions.APIException):

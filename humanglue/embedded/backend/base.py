@@ -13,14 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.db.backends.postgresql import base
 
-from humanglue import pgembed
+from humanglue.embedded import server
 
 _lock = threading.Lock()
 _ensured_databases: set[str] = set()
 
 
-def server_info() -> pgembed.ServerInfo:
-    return pgembed.ensure_server(Path(settings.EMBEDDED_POSTGRES_DATA_DIR))
+def server_info() -> server.ServerInfo:
+    return server.ensure_server(Path(settings.EMBEDDED_POSTGRES_DATA_DIR))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -31,7 +31,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             main_db = settings.EMBEDDED_POSTGRES_DATABASE
             # Only the project's own database is created here; test databases are Django's business.
             if params.get("dbname") == main_db and main_db not in _ensured_databases:
-                pgembed.ensure_database(info, main_db)
+                server.ensure_database(info, main_db)
                 _ensured_databases.add(main_db)
         params["host"] = str(info.socket_dir)
         params["port"] = info.port

@@ -1,0 +1,2 @@
+"""The embedded PostgreSQL server (``server``) and the database backend that starts it (``backend``),
+used when DATABASE_URL is unset."""

@@ -19,7 +19,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py dbserver start
 	$(PY) manage.py migrate --noinput
-	@if $(PY) manage.py help seed >/dev/null 2>&1; then $(PY) manage.py seed; fi
+	$(PY) manage.py seed
 	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: install

@@ -26,10 +26,11 @@ PAGE_TARGETS_MS = {"median": 10.0, "largest": 50.0}  # one page of get_instructo
 def ensure_data() -> None:
     from django.db import connection
 
-    from humanglue.seed_scale import existing_runs, seed_scale
+    from humanglue.management.commands.seed import SEED_APPS
+    from humanglue.seeding import existing_runs, seed_scale
 
     if existing_runs() == 0:
-        seed_scale(1, sys.stdout)
+        seed_scale(SEED_APPS, 1, sys.stdout)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM enrollments")
         assert cursor.fetchone()[0] >= 1_000_000, "the bench data set needs at least 1M enrollments"

@@ -1,4 +1,4 @@
-"""``python manage.py seed``: the small demo data set (humanglue/seed_small.py)."""
+"""``python manage.py seed``: the small demo data set (each app's seed.py, run by humanglue/seeding.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection
 
-from humanglue.seed_small import DEMO_LOGINS, DEMO_PASSWORD, contract_tables, seed_small, table_counts
+from humanglue.management.commands.seed import SEED_APPS
+from humanglue.seeding import contract_tables, per_table, seed_demo, seed_module, table_counts
 from instructors.models import Course, Enrollment, InstructorSettings, StudentActivity
 from notifications.models import Notification
 from organizations.enums import ENUM_TYPES
 from organizations.models import Organization, User
+from organizations.seed import DEMO_LOGINS, DEMO_PASSWORD
 from payments.models import Payment, RevenueTransaction
 from talent.models import EngagementRequest, TalentProfile
 from workshops.models import Workshop
@@ -91,6 +93,11 @@ def values_in(table: str, column: str, is_array: bool) -> set[str]:
         return {value for (value,) in cursor.fetchall() if value is not None}
 
 
+def seed_small() -> dict[str, int]:
+    """The demo data set as the command writes it: rows created per contract table."""
+    return per_table(seed_demo(SEED_APPS, StringIO()))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_second_run_changes_nothing_and_says_so() -> None:
     first = StringIO()
@@ -110,14 +117,38 @@ def test_second_run_changes_nothing_and_says_so() -> None:
 
 @pytest.mark.django_db
 def test_seed_small_reports_created_rows_and_then_zero() -> None:
-    created = seed_small(StringIO())
+    created = seed_small()
     assert created == table_counts()  # the database was empty: everything in it was created by the seed
-    assert seed_small(StringIO()) == dict.fromkeys(contract_tables(), 0)
+    assert seed_small() == dict.fromkeys(contract_tables(), 0)
+
+
+def test_every_app_has_a_seed_module_in_the_seed_order() -> None:
+    """Each app owns its seed (DESIGN.md §1): every project app is in the command's order, once, and has
+    ``<app>/seed.py`` with its demo and scale slices."""
+    root = Path(__file__).resolve().parents[2]
+    project_apps = {config.label for config in apps.get_app_configs()
+                    if Path(config.path).parent == root and config.label != "humanglue"}
+    assert len(SEED_APPS) == len(set(SEED_APPS)) and set(SEED_APPS) == project_apps
+    for label in SEED_APPS:
+        module = seed_module(label)
+        assert module.__name__ == f"{label}.seed"
+        assert callable(module.seed_demo) and callable(module.seed_scale), label
+
+
+@pytest.mark.django_db
+def test_each_app_seeds_its_own_tables_and_a_second_run_creates_nothing() -> None:
+    created = seed_demo(SEED_APPS, StringIO())
+    written = {label: {table for table, count in counts.items() if count} for label, counts in created.items()}
+    for label in SEED_APPS:
+        owned = {model._meta.db_table for model in apps.get_app_config(label).get_models()} & set(contract_tables())
+        # Revenue rows have one producer, the payments trigger, which runs in the slices that sell.
+        assert owned - {"revenue_transactions"} <= written[label], label
+    assert seed_demo(SEED_APPS, StringIO()) == {label: dict.fromkeys(contract_tables(), 0) for label in SEED_APPS}
 
 
 @pytest.mark.django_db
 def test_every_contract_table_has_rows() -> None:
-    seed_small(StringIO())
+    seed_small()
     counts = table_counts()
     assert len(counts) == 29
     assert [table for table, count in counts.items() if count == 0] == []
@@ -129,7 +160,7 @@ def test_every_per_user_table_has_rows_of_users_of_both_organizations() -> None:
     """Issue 9: leak tests prove nothing on a table whose rows all belong to one organization's users. For
     every owner column of every per-user table, the seed has rows of an Acme user and of a Globex user (by
     their home organization), so at least two users of two organizations."""
-    seed_small(StringIO())
+    seed_small()
     tables = per_user_tables()
     # The derivation finds the private tables, the two-party ones and the ones owned through a parent.
     assert {"quiz_attempts", "assessment_responses", "workshop_feedback", "student_progress", "notifications",
@@ -148,7 +179,7 @@ def test_every_per_user_table_has_rows_of_users_of_both_organizations() -> None:
 
 @pytest.mark.django_db
 def test_every_enum_value_used_by_a_column_appears() -> None:
-    seed_small(StringIO())
+    seed_small()
     columns = enum_columns()
     # content_type is one of the 16 enums but no column uses it (lessons use lesson_type).
     assert "content_type" not in columns
@@ -164,7 +195,7 @@ def test_every_enum_value_used_by_a_column_appears() -> None:
 
 @pytest.mark.django_db
 def test_main_enum_columns_each_cover_their_enum() -> None:
-    seed_small(StringIO())
+    seed_small()
     for table, column, enum in [
         ("enrollments", "status", "enrollment_status"), ("workshops", "status", "workshop_status"),
         ("workshops", "format", "workshop_type"), ("workshops", "level", "course_difficulty"),
@@ -181,7 +212,7 @@ def test_main_enum_columns_each_cover_their_enum() -> None:
 
 @pytest.mark.django_db
 def test_demo_logins_authenticate() -> None:
-    seed_small(StringIO())
+    seed_small()
     for label, email in DEMO_LOGINS:
         user = authenticate(username=email, password=DEMO_PASSWORD)
         assert user is not None and user.is_active, label
@@ -190,7 +221,7 @@ def test_demo_logins_authenticate() -> None:
 
 @pytest.mark.django_db
 def test_every_role_of_the_leak_matrix_has_a_login() -> None:
-    seed_small(StringIO())
+    seed_small()
     users = {email: User.objects.get(email=email) for _label, email in DEMO_LOGINS}
     by_label = {label: users[email] for label, email in DEMO_LOGINS}
     acme, globex = Organization.objects.get(slug="acme"), Organization.objects.get(slug="globex")
@@ -211,7 +242,7 @@ def test_every_role_of_the_leak_matrix_has_a_login() -> None:
 
 @pytest.mark.django_db
 def test_triggers_did_the_bookkeeping() -> None:
-    seed_small(StringIO())
+    seed_small()
     full = Workshop.objects.get(slug="adaptive-leadership-live")
     assert (full.capacity_total, full.capacity_remaining, full.enrolled_count, full.waitlist_count) == (3, 0, 3, 2)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from humanglue import seed_scale
+from humanglue import seeding
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def small_volumes(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {"ORGANIZATIONS": 3, "INSTRUCTORS": 6, "STUDENTS": 60, "COURSES": 20,
                         "COURSES_OF_LARGEST_INSTRUCTOR": 4, "BATCH": 50}.items():
-        monkeypatch.setattr(seed_scale, name, value)
+        monkeypatch.setattr(seeding, name, value)
 
 
 def count(table: str) -> int:
@@ -31,7 +31,7 @@ def test_scale_load_is_consistent_and_not_repeated(small_volumes: None) -> None:
     call_command("seed", scale=1, stdout=out)
     text = out.getvalue()
     assert "rows/s" in text and "the baseline of" in text and "zero drift" in text
-    assert count("enrollments") == 60 * seed_scale.ENROLLMENTS_PER_STUDENT
+    assert count("enrollments") == 60 * seeding.ENROLLMENTS_PER_STUDENT
     assert count("student_progress") == count("enrollments") * 4
     with connection.cursor() as cursor:
         cursor.execute("SELECT counter, mismatched FROM rebuild_instructor_counters(true)")
@@ -50,4 +50,4 @@ def test_scale_load_is_consistent_and_not_repeated(small_volumes: None) -> None:
     again = StringIO()
     call_command("seed", scale=1, stdout=again)
     assert "nothing to do" in again.getvalue()
-    assert count("enrollments") == 60 * seed_scale.ENROLLMENTS_PER_STUDENT
+    assert count("enrollments") == 60 * seeding.ENROLLMENTS_PER_STUDENT

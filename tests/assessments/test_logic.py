@@ -18,6 +18,7 @@ import pytest
 from assessments.models import Assessment, AssessmentResponse
 from humanglue.contract import load_contract
 from organizations.models import Organization, User
+from tests.catalog import assert_verified
 from tests.db import as_user, refused
 from tests.db import fetch as sql
 
@@ -392,30 +393,10 @@ ASSESSMENT_FUNCTIONS = {
     "refresh_assessment_dimension_scores", "get_user_latest_assessment", "get_assessment_progress",
     "get_org_adaptability_trend",
 }
-GRANTED = {"calculate_dimension_score", "get_user_latest_assessment", "get_assessment_progress",
-           "get_org_adaptability_trend"}
-
-
-@pytest.mark.parametrize("name", sorted(ASSESSMENT_FUNCTIONS))
-def test_function_security_volatility_and_grants(name: str) -> None:
-    (spec,) = [f for f in CONTRACT["functions"] if f["schema"] == "public" and f["name"] == name]
-    (row,) = sql(
-        """
-        SELECT p.prosecdef, p.provolatile, coalesce(p.proconfig, '{}'), pg_get_function_result(p.oid),
-               pg_get_userbyid(p.proowner) = current_user,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0)
-        FROM pg_proc p WHERE p.oid = %s::regprocedure
-        """,
-        [f"public.{name}({', '.join(spec['args'])})"],
-    )
-    definer, volatility, config, result, owned, app_can_execute, public_can_execute = row
-    assert definer == (spec["security"] == "definer")
-    assert volatility == spec["volatility"][0]
-    assert ("search_path=pg_catalog, public, pg_temp" in config) == definer
-    assert result == spec["returns"]
-    assert owned and not public_can_execute
-    assert app_can_execute == (name in GRANTED)
+def test_function_security_volatility_and_grants() -> None:
+    """Result, security (definers pin the search_path), volatility, owner, EXECUTE for the app role exactly on
+    the API functions and never for PUBLIC: verify's function checks."""
+    assert_verified("function", ASSESSMENT_FUNCTIONS)
 
 
 @pytest.mark.parametrize(("table", "trigger", "timing", "events"), [

@@ -43,7 +43,9 @@ def test_verify_names_a_dropped_policy_and_a_dropped_trigger() -> None:
     code, output = verify("--json")
     problems = {(p["kind"], p["name"]) for p in json.loads(output)["problems"]}
     assert code == 1
-    assert problems == {("policy", "users: users_select_self"), ("trigger", "teams: update_teams_updated_at")}
+    assert problems == {("policy", "users: users_select_self"), ("trigger", "teams: update_teams_updated_at"),
+                        ("definition", "policy public.users: users_select_self"),
+                        ("definition", "trigger public.teams: update_teams_updated_at")}
     code, text = verify()
     assert code == 1 and "users_select_self" in text and "update_teams_updated_at" in text
 

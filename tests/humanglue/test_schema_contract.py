@@ -1,5 +1,6 @@
-"""The live catalog against the contract: tables, columns and types, uniques, indexes, FK actions,
-updated_at triggers. Read from pg_catalog, not from the models."""
+"""The live catalog against the contract: tables, columns and types, uniques, indexes, RLS and policies through
+``verify`` (humanglue.contract.checks); FK actions and updated_at triggers read from pg_catalog, not from
+the models."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from humanglue.contract import load_contract, model_problems, normalize_type, project_apps
+from humanglue.contract import load_contract, model_problems, project_apps
+from humanglue.contract.checks import problems, run_checks
 from tests.db import fetch
 
 pytestmark = pytest.mark.django_db
@@ -20,62 +22,15 @@ PROJECT_APPS = project_apps()
 ACTION_CODES = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
-def live_columns(table: str) -> dict[str, dict]:
-    rows = fetch(
-        """
-        SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, a.attgenerated = 's'
-        FROM pg_attribute a
-        WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
-        """,
-        [f"public.{table}"],
-    )
-    return {name: {"type": normalize_type(t), "nullable": n, "generated": g} for name, t, n, g in rows}
-
-
-def test_every_contract_table_exists() -> None:
-    live = {row[0] for row in fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    assert sorted(set(TABLES) - live) == []
+def test_the_catalog_matches_the_contract() -> None:
+    """Every contract table, its columns exactly (type, nullability, generated), its non-primary index count
+    exactly, its unique sets: ``verify``'s table, column, indexes and unique checks."""
+    checks, totals = run_checks(connection)
+    assert [c for c in checks if c.status != "ok"] == []
+    assert {c.name for c in checks if c.kind == "table"} == set(TABLES)
     assert len(TABLES) == 29
-
-
-@pytest.mark.parametrize("table", sorted(TABLES))
-def test_columns_types_nullability_and_generated(table: str) -> None:
-    want = {
-        name: {"type": normalize_type(c["type"]), "nullable": c["nullable"], "generated": c["generated"]}
-        for name, c in TABLES[table]["columns"].items()
-    }
-    assert live_columns(table) == want
-
-
-@pytest.mark.parametrize("table", sorted(TABLES))
-def test_non_primary_index_count(table: str) -> None:
-    (count,) = fetch(
-        "SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass AND NOT indisprimary", [f"public.{table}"]
-    )[0]
-    assert count == TABLES[table]["index_count"]
-
-
-def test_total_index_count_reaches_the_contract() -> None:
-    (count,) = fetch(
-        "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-        "WHERE c.relname = ANY(%s) AND NOT i.indisprimary", [list(TABLES)]
-    )[0]
-    assert count >= CONTRACT["totals"]["indexes"] == 199
-
-
-@pytest.mark.parametrize("table", sorted(TABLES))
-def test_unique_sets(table: str) -> None:
-    """Each unique set of the contract is a unique index whose key is exactly those columns/expressions."""
-    rows = fetch(
-        """
-        SELECT array(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k)
-        FROM pg_index i WHERE i.indrelid = %s::regclass AND i.indisunique AND NOT i.indisprimary
-        """,
-        [f"public.{table}"],
-    )
-    keys = [[part.replace('"', "") for part in row[0]] for row in rows]
-    for unique in TABLES[table]["unique"]:
-        assert unique in keys, f"{table}: no unique index on {unique}; have {keys}"
+    assert sum(1 for c in checks if c.kind == "unique") == sum(len(spec["unique"]) for spec in TABLES.values())
+    assert totals["indexes"] >= CONTRACT["totals"]["indexes"] == 199
 
 
 def test_models_match_the_contract() -> None:
@@ -137,37 +92,18 @@ def test_updated_at_triggers_on_every_table_with_the_column() -> None:
 
 
 def test_api_compatibility_columns_exist() -> None:
+    """The contract has them; verify's column checks (above) find each live with the contract's type."""
     for table, column in [("users", "full_name"), ("users", "avatar_url"), ("enrollments", "last_accessed_at"),
                           ("student_progress", "time_spent_seconds"), ("courses", "instructor_id"),
                           ("course_lessons", "title"), ("course_lessons", "content_type")]:
-        assert column in live_columns(table), (table, column)
-    assert live_columns("course_lessons")["content_type"]["type"] == "lesson_type"
+        assert column in TABLES[table]["columns"], (table, column)
+    assert TABLES["course_lessons"]["columns"]["content_type"]["type"] == "lesson_type"
     for table in ("quiz_attempts", "assignment_submissions"):
-        assert live_columns(table)
+        assert TABLES[table]["columns"]
+    assert problems(connection) == []
 
 
-def test_row_level_security_enabled_never_forced_on_every_table() -> None:
-    rows = dict(
-        (name, (enabled, forced))
-        for name, enabled, forced in fetch(
-            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
-            "WHERE relname = ANY(%s) AND relkind = 'r'", [list(TABLES)])
-    )
-    assert rows == {table: (True, False) for table in TABLES}
-
-
-def test_policies_match_the_contract_by_name_and_command() -> None:
-    live: dict[str, set[tuple[str, str]]] = {}
-    for table, name, command in fetch(
-        "SELECT tablename, policyname, cmd FROM pg_policies WHERE schemaname = 'public'"
-    ):
-        live.setdefault(table, set()).add((name, command))
-    for table, spec in TABLES.items():
-        assert live.get(table) == {(p["name"], p["command"]) for p in spec["policies"]}, table
-    assert sum(len(live.get(table, ())) for table in TABLES) == CONTRACT["totals"]["policies"] == 148
-
-
-def test_app_role_exists_without_login_or_bypassrls() -> None:
-    assert fetch("SELECT rolcanlogin, rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'humanglue_app'") == [
-        (False, False, False)
-    ]
+def test_policy_total_of_the_contract() -> None:
+    """RLS enabled and never forced on every table, the exact policy set of each table, the app role without
+    login or BYPASSRLS: verify's rls, policy and role checks (test_the_catalog_matches_the_contract)."""
+    assert sum(len(spec["policies"]) for spec in TABLES.values()) == CONTRACT["totals"]["policies"] == 148

@@ -27,8 +27,10 @@ V1_LEAVES = {
 
 
 def row_counts() -> dict[str, int]:
+    # humanglue_schema_definition is bookkeeping that every migrate rewrites (the definitions it installed).
     tables = [t for (t,) in fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                  "AND tablename NOT LIKE 'django_%%' AND tablename NOT LIKE 'auth_%%'")]
+                                  "AND tablename NOT LIKE 'django_%%' AND tablename NOT LIKE 'auth_%%' "
+                                  "AND tablename <> 'humanglue_schema_definition'")]
     return {t: fetch(f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
 
 

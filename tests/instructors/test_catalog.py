@@ -1,12 +1,14 @@
 """The catalog of the instructors logic (spec 30; conventions §3) against contract.json: the 23 functions of
 instructors/0003-0004 and the 2 of payments/0004 (signature, result, security, volatility, pinned
-search_path, EXECUTE grants), their triggers (name, table, timing, level, events) and the five views."""
+search_path, EXECUTE grants: verify's checks), their triggers (name, table, timing, level, events) and the
+five views."""
 
 from __future__ import annotations
 
 import pytest
 
 from humanglue.contract import load_contract
+from tests.catalog import assert_verified
 from tests.db import fetch
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +23,6 @@ MINE = {
     "init_instructor_stats", "refresh_instructor_stats", "log_quiz_activity", "log_assignment_activity",
     "get_student_quiz_stats", "get_student_assignment_stats", "get_student_watch_time",
     "rebuild_instructor_counters", "get_instructor_revenue_breakdown", "update_item_revenue",
-}
-GRANTED = {  # conventions §3: the API read functions of this part
-    "get_instructor_dashboard_stats", "get_instructor_student_progress", "get_instructor_recent_activity",
-    "get_instructor_revenue_breakdown", "get_student_quiz_stats", "get_student_assignment_stats",
-    "get_student_watch_time",
 }
 # (table, trigger) -> (timing, level, events) per spec 30 §2
 ALL_ROW = ("AFTER", "ROW", {"INSERT", "DELETE", "UPDATE"})
@@ -54,26 +51,11 @@ VIEWS = ("instructor_course_performance", "instructor_workshop_performance", "st
          "course_enrollments", "lesson_progress")
 
 
-@pytest.mark.parametrize("fn", [f for f in CONTRACT["functions"] if f["name"] in MINE], ids=lambda f: f["name"])
-def test_function_matches_the_contract(fn: dict) -> None:
-    rows = fetch("""
-        SELECT pg_get_function_result(p.oid), p.prosecdef, p.provolatile, p.proconfig,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               coalesce((SELECT bool_or(a.grantee = 0) FROM aclexplode(p.proacl) a), p.proacl IS NULL),
-               pg_get_userbyid(p.proowner) = current_user
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = %s AND p.proname = %s AND oidvectortypes(p.proargtypes) = %s""",
-                 [fn["schema"], fn["name"], ", ".join(fn["args"])])
-    assert len(rows) == 1, "missing, or overloaded"
-    result, definer, volatility, config, granted, public, owned = rows[0]
-    assert result == fn["returns"]
-    assert ("definer" if definer else "invoker") == fn["security"]
-    assert {"s": "stable", "v": "volatile", "i": "immutable"}[volatility] == fn["volatility"]
-    assert granted == (fn["name"] in GRANTED)
-    assert not public and owned
-    if definer:
-        assert config == ["search_path=pg_catalog, public, pg_temp"]
+def test_functions_match_the_contract() -> None:
+    """Signature, result, security, volatility, pinned search_path, owner, EXECUTE for the app role only on
+    the API functions and never for PUBLIC, no overload: verify's function checks."""
     assert len([f for f in CONTRACT["functions"] if f["name"] in MINE]) == 25
+    assert_verified("function", MINE)
 
 
 @pytest.mark.parametrize("key", TRIGGERS, ids=lambda k: f"{k[0]}.{k[1]}")
@@ -95,16 +77,11 @@ def test_same_event_triggers_keep_the_lock_order() -> None:
     assert "log_lesson_activity_trigger" < "update_enrollment_progress_trigger"
 
 
-@pytest.mark.parametrize("view", VIEWS)
-def test_view_columns_security_invoker_and_select_only(view: str) -> None:
-    columns = [r[0] for r in fetch("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                                   "ORDER BY attnum", [f"public.{view}"])]
-    assert columns == CONTRACT["views"][view]["columns"]
-    ((options,),) = fetch("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [f"public.{view}"])
-    assert "security_invoker=true" in options
-    privileges = {p for p in ("SELECT", "INSERT", "UPDATE", "DELETE")
-                  if fetch("SELECT has_table_privilege('humanglue_app', %s, %s)", [f"public.{view}", p])[0][0]}
-    assert privileges == {"SELECT"}
+def test_views_columns_security_invoker_and_select_only() -> None:
+    """Columns in the contract's order, security_invoker, SELECT and nothing else for the app role: verify's
+    view and view grant checks."""
+    assert_verified("view", VIEWS)
+    assert_verified("grant", [f"SELECT on {view}" for view in VIEWS])
 
 
 UPDATE_COLUMNS = {  # UPDATE OF lists (spec 30 §2): counter writes on other columns must not fire these

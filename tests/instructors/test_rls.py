@@ -10,17 +10,17 @@ expected to see everything; ``"public"`` means everyone, anonymous included.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from humanglue.contract import load_contract, secret_columns
+from humanglue.contract.checks import SELECT_ONLY_TABLES
 from instructors.models import (
     AssignmentSubmission,
     Course,
@@ -35,6 +35,7 @@ from instructors.models import (
     StudentProgress,
 )
 from organizations.models import User
+from tests.catalog import assert_app_verified, assert_verified
 from tests.world import World, acting_as, build_world, visible_ids
 
 pytestmark = pytest.mark.django_db
@@ -618,52 +619,23 @@ def test_helpers_respect_expiry_drop_and_inactive_users(world: World) -> None:
 
 
 def test_catalog_matches_the_contract() -> None:
-    contract = json.loads((Path(__file__).resolve().parents[2] / "humanglue" / "contract.json").read_text())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename, policyname, cmd, permissive, roles FROM pg_policies "
-                       "WHERE schemaname = 'public' AND tablename = ANY(%s)", [TABLES])
-        policies = cursor.fetchall()
-        cursor.execute("SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
-                       "WHERE relnamespace = 'public'::regnamespace AND relname = ANY(%s)", [TABLES])
-        rls = {name: (enabled, forced) for name, enabled, forced in cursor.fetchall()}
-        cursor.execute("SELECT table_name, string_agg(privilege_type, ',' ORDER BY privilege_type) "
-                       "FROM information_schema.role_table_grants WHERE grantee = 'humanglue_app' "
-                       "AND table_name = ANY(%s) GROUP BY table_name", [TABLES])
-        grants = dict(cursor.fetchall())
-        cursor.execute("SELECT p.proname, p.prosecdef, p.provolatile, p.proconfig, "
-                       "has_function_privilege('humanglue_app', p.oid, 'EXECUTE'), "
-                       "has_function_privilege('public', p.oid, 'EXECUTE') "
-                       "FROM pg_proc p WHERE p.proname IN ('is_instructor_of_course', 'is_enrolled_in_course', "
-                       "'is_instructor', 'has_teaching_relation') OR p.proname LIKE 'guard\\_%%\\_columns'")
-        functions = {r[0]: r[1:] for r in cursor.fetchall()}
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'guard\\_%%'")
-        triggers = {r[0] for r in cursor.fetchall()}
-    expected = {(t, p["name"], p["command"]) for t in TABLES for p in contract["tables"][t]["policies"]}
-    assert {(t, name, cmd) for t, name, cmd, _, _ in policies} == expected
-    assert len(policies) == 54
-    assert {(permissive, tuple(roles)) for *_, permissive, roles in policies} == {("PERMISSIVE", ("public",))}
-    assert rls == dict.fromkeys(TABLES, (True, False))
-    # instructor_settings and course_lessons: SELECT on every column but the secret ones (issue 9 items 3, 8)
-    secret = {"instructor_settings": set(InstructorSettings.secret_fields),
-              "course_lessons": set(CourseLesson.secret_fields)}
-    assert grants == {t: "SELECT" if t == "student_activity" else
-                      "DELETE,INSERT,UPDATE" if t in secret else "DELETE,INSERT,SELECT,UPDATE" for t in TABLES}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name, column_name FROM information_schema.column_privileges "
-                       "WHERE grantee = 'humanglue_app' AND privilege_type = 'SELECT' AND table_name = ANY(%s)",
-                       [list(secret)])
-        readable = cursor.fetchall()
-    for table, columns in secret.items():
-        live = {c for t, c in readable if t == table}
-        assert live and not live & columns, table
-    pinned = ["search_path=pg_catalog, public, pg_temp"]
-    for helper in ("is_instructor_of_course", "is_enrolled_in_course", "is_instructor", "has_teaching_relation"):
-        assert functions[helper] == (True, "s", pinned, True, False), helper
+    """Exact policy names and commands (all PERMISSIVE, TO public), RLS enabled and not forced, the app role's
+    grants (SELECT only on student_activity; instructor_settings and course_lessons readable on every column
+    but their secret ones), the four helpers and the guard functions and triggers: verify's checks."""
+    tables = load_contract()["tables"]
+    assert {t for t, spec in tables.items() if spec["app"] == "instructors"} == set(TABLES)
+    assert_app_verified("instructors")
+    assert sum(len(tables[t]["policies"]) for t in TABLES) == 54
+    assert set(TABLES) & SELECT_ONLY_TABLES == {"student_activity"}
+    assert {t for t in TABLES if secret_columns().get(t)} == {"instructor_settings", "course_lessons"}
     guards = {f"guard_{t}_columns" for t in ("instructor_profiles", "courses", "enrollments", "course_reviews",
                                              "assignment_submissions")}
-    for guard in guards:
-        assert functions[guard] == (False, "v", None, False, False), guard
-    assert guards <= triggers
+    assert_verified("function", {"is_instructor_of_course", "is_enrolled_in_course", "is_instructor",
+                                 "has_teaching_relation", *guards})
     for guard in guards:
         table = guard.removeprefix("guard_").removesuffix("_columns")
-        assert guard in contract["tables"][table]["triggers"]
+        assert guard in tables[table]["triggers"]
+    # Not in the contract, so not verify's: the guards carry no settings at all.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = ANY(%s) AND proconfig IS NULL", [sorted(guards)])
+        assert cursor.fetchone() == (len(guards),)

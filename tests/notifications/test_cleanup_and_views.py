@@ -3,24 +3,25 @@ of the notifications logic against contract.json (spec 40 "Functions", "Views"; 
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from humanglue.contract import load_contract
+from humanglue.contract.checks import API_FUNCTIONS
 from instructors.models import CourseReview, Enrollment, StudentActivity
 from notifications.models import Notification, StudentPresence
+from tests.catalog import assert_verified
 from tests.db import fetch
 from tests.notifications import builders as b
 from tests.world import acting_as
 
 pytestmark = pytest.mark.django_db
 
-CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "humanglue" / "contract.json").read_text())
+CONTRACT = load_contract()
 OWN_FUNCTIONS = {
     "create_notification", "cleanup_old_notifications", "cleanup_stale_presence",
     "notify_instructor_new_enrollment", "notify_instructor_workshop_registration", "notify_instructor_completion",
@@ -225,28 +226,16 @@ def test_live_course_stats_figures_and_readers() -> None:
 # --- catalog -------------------------------------------------------------------------------------------------------
 
 def test_functions_match_the_contract_and_are_owner_only() -> None:
-    want = {f["name"]: f for f in CONTRACT["functions"] if f["name"] in OWN_FUNCTIONS}
-    assert set(want) == OWN_FUNCTIONS
-    rows = fetch(
-        """
-        SELECT p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL), p.prosecdef,
-               p.provolatile, p.proconfig, p.proacl::text[], pg_get_userbyid(p.proowner) = current_user,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE')
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'public' AND p.proname = ANY(%s)
-        """, [sorted(OWN_FUNCTIONS)])
-    assert {r[0] for r in rows} == OWN_FUNCTIONS and len(rows) == len(OWN_FUNCTIONS)
-    volatility = {"v": "volatile", "s": "stable", "i": "immutable"}
-    for name, _args, returns, definer, vol, config, acl, owned, app_can in rows:
-        spec = want[name]
-        assert returns == spec["returns"], name
-        assert definer == (spec["security"] == "definer") and volatility[vol] == spec["volatility"], name
-        assert config == ["search_path=pg_catalog, public, pg_temp"], name
-        assert owned and not app_can, name
-        assert not any(entry.startswith("=") for entry in acl or []), (name, acl)  # nothing granted to PUBLIC
-    args = dict((r[0], r[1]) for r in rows)
-    assert args["create_notification"] == ("p_user_id uuid, p_type text, p_title text, p_message text, "
-                                           "p_data jsonb, p_expires_at timestamp with time zone")
+    """Result, security definer with the pinned search_path, volatility, owner, EXECUTE for neither the app
+    role nor PUBLIC: verify's function checks. The argument names are not in the contract."""
+    assert {f["name"] for f in CONTRACT["functions"] if f["name"] in OWN_FUNCTIONS} == OWN_FUNCTIONS
+    assert all(f["security"] == "definer" for f in CONTRACT["functions"] if f["name"] in OWN_FUNCTIONS)
+    assert not OWN_FUNCTIONS & API_FUNCTIONS
+    assert_verified("function", OWN_FUNCTIONS)
+    assert scalar("SELECT pg_get_function_identity_arguments('public.create_notification(uuid, text, text, text, "
+                  "jsonb, timestamp with time zone)'::regprocedure)") == (
+        "p_user_id uuid, p_type text, p_title text, p_message text, p_data jsonb, "
+        "p_expires_at timestamp with time zone")
 
 
 def test_triggers_have_the_contract_names_events_and_timing() -> None:
@@ -276,15 +265,7 @@ def test_the_realtime_trigger_function_itself_calls_pg_notify_on_the_contract_ch
     assert scalar("SELECT count(*) FROM pg_publication") == 0
 
 
-@pytest.mark.parametrize("view", OWN_VIEWS)
-def test_views_are_security_invoker_readable_by_the_app_role_and_read_only(view: str) -> None:
-    options, kind = fetch("SELECT reloptions, relkind FROM pg_class WHERE oid = %s::regclass", [f"public.{view}"])[0]
-    assert kind == "v" and "security_invoker=true" in options
-    columns = [r[0] for r in fetch(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 ORDER BY attnum",
-        [f"public.{view}"])]
-    assert columns == CONTRACT["views"][view]["columns"]
-    privileges = {r[0] for r in fetch(
-        "SELECT privilege_type FROM information_schema.role_table_grants "
-        "WHERE grantee = 'humanglue_app' AND table_name = %s", [view])}
-    assert privileges == {"SELECT"}
+def test_views_are_security_invoker_readable_by_the_app_role_and_read_only() -> None:
+    """Views (not tables), security_invoker, the contract's columns in order, SELECT only: verify's checks."""
+    assert_verified("view", OWN_VIEWS)
+    assert_verified("grant", [f"SELECT on {view}" for view in OWN_VIEWS])

@@ -6,23 +6,24 @@ Every read uses an unfiltered queryset (``visible_ids``), so only the policies d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from humanglue.contract import load_contract
+from humanglue.contract.checks import COLUMN_UPDATE_TABLES
 from notifications.models import Notification, StudentPresence
+from tests.catalog import assert_app_verified
 from tests.world import World, acting_as, build_world, visible_ids
 
 pytestmark = pytest.mark.django_db
 
 TENANT_ROLES = ("student", "instructor", "member", "org_admin", "expert")
 ACTORS = ["anonymous", "outsider", "platform_admin"] + [f"{t}.{r}" for t in "ab" for r in TENANT_ROLES]
-CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "humanglue" / "contract.json").read_text())
+CONTRACT = load_contract()
 
 
 def person(world: World, key: str) -> Any:
@@ -99,32 +100,14 @@ def presence_id(world: World, key: str) -> Any:
 
 # --- the catalog: RLS enabled (not forced), grants, policy names ---------------------------------------------------
 
-@pytest.mark.parametrize("table", ["notifications", "student_presence"])
-def test_rls_enabled_and_policies_match_the_contract(table: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass", [table])
-        assert cursor.fetchone() == (True, False)
-        cursor.execute("SELECT policyname, cmd FROM pg_policies WHERE schemaname = 'public' AND tablename = %s",
-                       [table])
-        policies = set(cursor.fetchall())
-    assert policies == {(p["name"], p["command"]) for p in CONTRACT["tables"][table]["policies"]}
-    assert len(policies) == 5
-
-
-@pytest.mark.parametrize(("table", "updatable"), [
-    ("notifications", {"read_at"}),
-    ("student_presence", {"status", "last_seen_at", "metadata", "connection_count"}),
-])
-def test_app_role_grants(table: str, updatable: set[str]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT privilege_type FROM information_schema.role_table_grants "
-            "WHERE grantee = 'humanglue_app' AND table_name = %s", [table])
-        assert {row[0] for row in cursor.fetchall()} == {"SELECT", "INSERT", "DELETE"}
-        cursor.execute(
-            "SELECT column_name FROM information_schema.column_privileges "
-            "WHERE grantee = 'humanglue_app' AND table_name = %s AND privilege_type = 'UPDATE'", [table])
-        assert {row[0] for row in cursor.fetchall()} == updatable
+def test_rls_policies_and_grants_match_the_contract() -> None:
+    """RLS enabled and not forced, the exact policies (five per table), SELECT/INSERT/DELETE and UPDATE on the
+    contract's columns only: verify's checks of the app's tables (COLUMN_UPDATE_TABLES)."""
+    assert_app_verified("notifications")
+    for table in ("notifications", "student_presence"):
+        assert len(CONTRACT["tables"][table]["policies"]) == 5
+    assert COLUMN_UPDATE_TABLES == {"notifications": {"read_at"},
+                                    "student_presence": {"status", "last_seen_at", "metadata", "connection_count"}}
 
 
 # --- notifications -------------------------------------------------------------------------------------------------

@@ -65,8 +65,7 @@ PAYMENTS_FUNCTIONS = ["get_user_payment_history", "get_user_certificates", "gene
 
 
 def test_functions_security_volatility_and_grants_match_the_contract() -> None:
-    data.assert_functions_match_contract(
-        PAYMENTS_FUNCTIONS, granted={"get_user_payment_history", "get_user_certificates"})
+    data.assert_functions_match_contract(PAYMENTS_FUNCTIONS)
 
 
 def test_triggers_have_the_contract_names_events_and_timing() -> None:

@@ -19,8 +19,11 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments.models import Assessment
+from humanglue.contract import load_contract
+from humanglue.contract.checks import API_FUNCTIONS
 from instructors.models import Enrollment
 from payments.models import Certificate, Payment
+from tests.catalog import assert_app_verified, assert_verified
 from tests.db import fetch, refused
 from tests.talent.rls_world import row
 from tests.world import World, acting_as
@@ -119,17 +122,17 @@ def test_anonymous_callers_verify_one_number_and_list_nothing(world: World) -> N
 
 
 def test_verify_certificate_catalog() -> None:
-    rows = fetch("""
-        SELECT pg_get_function_result(p.oid), p.prosecdef, p.provolatile, p.proconfig,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               coalesce((SELECT bool_or(a.grantee = 0) FROM aclexplode(p.proacl) a), true)
-        FROM pg_proc p WHERE p.oid = 'public.verify_certificate(text)'::regprocedure
-    """)
-    assert rows == [("TABLE(certificate_number text, title text, certificate_type text, holder_name text, "
-                     "issue_date date, expiry_date date, issuer_name text)", True, "s",
-                     ["search_path=pg_catalog, public, pg_temp"], True, False)]
-    assert fetch("SELECT policyname FROM pg_policies WHERE tablename = 'certificates' "
-                 "AND policyname = 'Anyone can verify certificates'") == []
+    """The contract's result, security definer with the pinned search_path, stable, EXECUTE for the app role and
+    not PUBLIC; the anonymous policy is gone (verify: exact policy set): verify's checks."""
+    (spec,) = [f for f in load_contract()["functions"] if f["name"] == "verify_certificate"]
+    assert (spec["args"], spec["returns"], spec["security"], spec["volatility"]) == (
+        ["text"], "TABLE(certificate_number text, title text, certificate_type text, holder_name text, "
+        "issue_date date, expiry_date date, issuer_name text)", "definer", "stable")
+    assert "verify_certificate" in API_FUNCTIONS
+    assert_verified("function", ["verify_certificate"])
+    assert "Anyone can verify certificates" not in {
+        p["name"] for p in load_contract()["tables"]["certificates"]["policies"]}
+    assert_app_verified("payments")
 
 
 # =============================================================================================

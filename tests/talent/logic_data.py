@@ -20,6 +20,7 @@ from instructors.models import Course
 from organizations.models import User, UserRoleGrant
 from payments.models import Payment
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.catalog import assert_verified
 from tests.sample_data import PASSWORD
 from workshops.models import Workshop
 
@@ -168,54 +169,10 @@ def waits_on_lock(monitor: psycopg.Connection, pid: int, timeout: float = 10.0) 
 
 # --- the catalog against contract.json ------------------------------------------------------------------
 
-def function_catalog(names: list[str]) -> dict[str, dict[str, Any]]:
-    """Live facts of public functions ``names``: args, result, security, volatility, search_path config,
-    owner, and who may EXECUTE them."""
-    rows = sql(
-        """
-        SELECT p.proname,
-               coalesce((SELECT array_agg(format_type(t, NULL) ORDER BY i)
-                         FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)), '{}'),
-               pg_get_function_result(p.oid),
-               CASE WHEN p.prosecdef THEN 'definer' ELSE 'invoker' END,
-               CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
-               p.proconfig,
-               pg_get_userbyid(p.proowner) = current_user,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               coalesce((SELECT bool_or(a.grantee = 0) FROM aclexplode(p.proacl) a
-                         WHERE a.privilege_type = 'EXECUTE'), true),
-               coalesce((SELECT array_agg(DISTINCT pg_get_userbyid(a.grantee)) FROM aclexplode(p.proacl) a
-                         WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> 0 AND a.grantee <> p.proowner), '{}')
-        FROM pg_proc p
-        WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY(%s)
-        """,
-        [names],
-    )
-    return {
-        name: {"args": args, "returns": result, "security": security, "volatility": volatility,
-               "config": config, "owned": owned, "app_execute": app_execute, "public_execute": public_execute,
-               "grantees": grantees}
-        for name, args, result, security, volatility, config, owned, app_execute, public_execute, grantees in rows
-    }
-
-
-def assert_functions_match_contract(names: list[str], granted: set[str]) -> None:
-    from humanglue.contract import load_contract
-
-    contract = {f["name"]: f for f in load_contract()["functions"] if f["name"] in names}
-    live = function_catalog(names)
-    assert sorted(live) == sorted(names) == sorted(contract)
-    for name in names:
-        want, got = contract[name], live[name]
-        assert got["args"] == want["args"], name
-        assert got["returns"] == want["returns"], name
-        assert (got["security"], got["volatility"]) == (want["security"], want["volatility"]), name
-        assert got["owned"], name
-        assert got["public_execute"] is False, name
-        assert got["app_execute"] is (name in granted), name
-        assert got["grantees"] == (["humanglue_app"] if name in granted else []), name
-        if got["security"] == "definer":
-            assert got["config"] == ["search_path=pg_catalog, public, pg_temp"], name
+def assert_functions_match_contract(names: list[str]) -> None:
+    """Argument types, result, security, volatility, pinned search_path of definers, owner, EXECUTE for the app
+    role (and no one else) exactly on the API functions, never for PUBLIC: verify's function checks."""
+    assert_verified("function", names)
 
 
 def trigger_definitions(table: str) -> dict[str, str]:

@@ -38,8 +38,7 @@ TALENT_FUNCTIONS = ["search_talent", "get_client_engagement_summary", "update_ta
 
 
 def test_functions_security_volatility_and_grants_match_the_contract() -> None:
-    data.assert_functions_match_contract(
-        TALENT_FUNCTIONS, granted={"search_talent", "get_client_engagement_summary", "talent_search_document"})
+    data.assert_functions_match_contract(TALENT_FUNCTIONS)
 
 
 def test_triggers_have_the_contract_names_events_and_timing() -> None:

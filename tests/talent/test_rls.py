@@ -16,7 +16,9 @@ import pytest
 from django.utils import timezone
 
 from humanglue.contract import load_contract
+from humanglue.contract.checks import API_FUNCTIONS
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.catalog import assert_app_verified, assert_verified
 from tests.db import fetch
 from tests.db import refused as db_refused
 from tests.talent.rls_world import (
@@ -298,22 +300,11 @@ def test_maintained_columns_are_kept_for_api_callers(world: World, key: str, act
 TABLES = ("talent_profiles", "engagement_requests", "consultations")
 
 
-@pytest.mark.parametrize("table", TABLES)
-def test_catalog(table: str) -> None:
-    contract = load_contract()["tables"][table]
-    assert fetch("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass",
-                 [f"public.{table}"]) == [(True, False)]
-    policies = fetch("SELECT policyname, cmd, roles::text FROM pg_policies WHERE schemaname = 'public' "
-                     "AND tablename = %s", [table])
-    assert sorted((name, cmd) for name, cmd, _ in policies) == sorted(
-        (p["name"], p["command"]) for p in contract["policies"])
-    assert {roles for _, _, roles in policies} == {"{public}"}
-    privileges = fetch("SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES',"
-                       "'TRIGGER']) p WHERE has_table_privilege('humanglue_app', %s, p)", [f"public.{table}"])
-    assert {p for (p,) in privileges} == {"SELECT", "INSERT", "UPDATE", "DELETE"}
-    assert {name for (name,) in fetch("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass "
-                                      "AND NOT tgisinternal", [f"public.{table}"])} >= {
-        t for t in contract["triggers"] if t.startswith("protect_") or t.endswith("_updated_at")}
+def test_catalog() -> None:
+    """RLS enabled and not forced, the exact policies (PERMISSIVE, TO public), SELECT/INSERT/UPDATE/DELETE and
+    nothing else for the app role, the contract's protect_* and updated_at triggers: verify's checks."""
+    assert {t for t, spec in load_contract()["tables"].items() if spec["app"] == "talent"} == set(TABLES)
+    assert_app_verified("talent")
 
 
 def test_protect_triggers_keep_maintained_columns() -> None:
@@ -335,10 +326,6 @@ def test_protect_triggers_keep_maintained_columns() -> None:
 
 
 def test_talent_search_document_is_executable_by_the_app_role_only() -> None:
-    signature = "public.talent_search_document(text, text, text[], text[], text, text)"
-    assert fetch("SELECT has_function_privilege('humanglue_app', %s, 'EXECUTE')", [signature]) == [(True,)]
-    # grantee 0 is PUBLIC; a NULL proacl would mean the default (PUBLIC may execute).
-    assert fetch("""
-        SELECT count(*) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
-        WHERE p.oid = %s::regprocedure AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'
-    """, [signature]) == [(0,)]
+    """EXECUTE for the app role (an API function), never for PUBLIC: verify's function check."""
+    assert "talent_search_document" in API_FUNCTIONS
+    assert_verified("function", ["talent_search_document"])

@@ -19,6 +19,7 @@ import pytest
 
 from humanglue.contract import load_contract
 from organizations.models import Organization, User
+from tests.catalog import assert_verified
 from tests.db import as_user, refused
 from tests.db import fetch as sql
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
@@ -795,30 +796,10 @@ WORKSHOP_FUNCTIONS = {
     "release_expired_workshop_holds", "enforce_workshop_feedback_rules", "update_workshop_satisfaction",
     "refresh_workshop_stats", "promote_workshop_waitlist", "get_available_workshops", "get_user_workshop_history",
 }
-GRANTED = {"workshop_current_price", "workshop_admission_state", "get_available_workshops",
-           "get_user_workshop_history"}
-
-
-@pytest.mark.parametrize("name", sorted(WORKSHOP_FUNCTIONS))
-def test_function_security_volatility_and_grants(name: str) -> None:
-    (spec,) = [f for f in CONTRACT["functions"] if f["schema"] == "public" and f["name"] == name]
-    (row,) = sql(
-        """
-        SELECT p.prosecdef, p.provolatile, coalesce(p.proconfig, '{}'), pg_get_function_result(p.oid),
-               pg_get_userbyid(p.proowner) = current_user,
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0)
-        FROM pg_proc p WHERE p.oid = %s::regprocedure
-        """,
-        [f"public.{name}({', '.join(spec['args'])})"],
-    )
-    definer, volatility, config, result, owned, app_can_execute, public_can_execute = row
-    assert definer == (spec["security"] == "definer")
-    assert volatility == spec["volatility"][0]
-    assert ("search_path=pg_catalog, public, pg_temp" in config) == definer
-    assert result.replace("numeric(10,2)", "numeric") == spec["returns"]
-    assert owned and not public_can_execute
-    assert app_can_execute == (name in GRANTED)
+def test_function_security_volatility_and_grants() -> None:
+    """Result, security (definers pin the search_path), volatility, owner, EXECUTE for the app role exactly on
+    the API functions and never for PUBLIC: verify's function checks."""
+    assert_verified("function", WORKSHOP_FUNCTIONS)
 
 
 TRIGGERS = {

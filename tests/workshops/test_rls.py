@@ -7,18 +7,18 @@ refused UPDATEs/DELETEs affect 0 rows. Tenant b's expectations are tenant a's wi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from humanglue.contract import load_contract
+from tests.catalog import assert_app_verified, assert_verified
 from tests.db import fetch
 from tests.world import World, acting_as, build_world, visible_ids
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 TABLES = ("workshops", "workshop_registrations", "workshop_feedback")
 MODELS = {"workshops": Workshop, "workshop_registrations": WorkshopRegistration, "workshop_feedback": WorkshopFeedback}
-CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "humanglue" / "contract.json").read_text())
+CONTRACT = load_contract()
 TENANT_ROLES = ("student", "instructor", "member", "org_admin")
 ACTORS = ["anonymous", "outsider", "platform_admin"] + [f"{t}.{r}" for t in "ab" for r in TENANT_ROLES]
 
@@ -380,37 +380,22 @@ def test_helpers(world: World, actor: str, instructs: set[str], registered: set[
 
 
 # ---------------------------------------------------------------------------------------------- catalog
-@pytest.mark.parametrize("table", TABLES)
-def test_policies_rls_and_grants_match_the_contract(table: str) -> None:
-    policies = fetch("SELECT policyname, cmd, coalesce(qual, '') || ' ' || coalesce(with_check, '') "
-                     "FROM pg_policies WHERE schemaname = 'public' AND tablename = %s", [table])
-    assert {(name, cmd) for name, cmd, _ in policies} == {
-        (p["name"], p["command"]) for p in CONTRACT["tables"][table]["policies"]}
-    for name, _, expr in policies:  # argument-free helpers always in the wrapped form (conventions §11)
-        assert not re.search(r"(?<!SELECT )app\.(current_user_id|is_platform_admin|is_instructor)\(\)", expr), name
-    assert fetch("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass",
-                 [f"public.{table}"]) == [(True, False)]
-    assert fetch("SELECT " + ", ".join(
-        f"has_table_privilege('humanglue_app', %s, '{p}')" for p in ("SELECT", "INSERT", "UPDATE", "DELETE")),
-        [f"public.{table}"] * 4) == [(True, True, True, True)]
+def test_policies_rls_and_grants_match_the_contract() -> None:
+    """The exact policies (argument-free helpers always in the wrapped form, conventions §11), RLS enabled and
+    not forced, SELECT/INSERT/UPDATE/DELETE for the app role: verify's checks of the app's tables."""
+    assert {t for t, spec in CONTRACT["tables"].items() if spec["app"] == "workshops"} == set(TABLES)
+    assert_app_verified("workshops")
+    assert sum(len(CONTRACT["tables"][t]["policies"]) for t in TABLES) == 21
 
 
-def test_policy_count_of_the_app() -> None:
-    assert fetch("SELECT count(*) FROM pg_policies WHERE schemaname = 'public' AND tablename = ANY(%s)",
-                 [list(TABLES)]) == [(21,)]
-
-
-@pytest.mark.parametrize("name", ["is_workshop_instructor", "is_workshop_registrant"])
-def test_helper_definitions(name: str) -> None:
-    rows = fetch(
-        """
-        SELECT p.prosecdef, p.provolatile, p.proconfig, pg_get_function_result(p.oid),
-               has_function_privilege('humanglue_app', p.oid, 'EXECUTE'),
-               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0)
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'app' AND p.proname = %s AND pg_get_function_identity_arguments(p.oid) = 'p_workshop_id uuid'
-        """, [name])
-    assert rows == [(True, "s", ["search_path=pg_catalog, public, pg_temp"], "boolean", True, False)]
+def test_helper_definitions() -> None:
+    """Security definer with the pinned search_path, stable, boolean, executable by the app role and not by
+    PUBLIC: verify's function checks. The argument name is not in the contract."""
+    assert_verified("function", ["is_workshop_instructor", "is_workshop_registrant"])
+    assert fetch("SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'app'::regnamespace "
+                 "AND p.proname IN ('is_workshop_instructor', 'is_workshop_registrant') "
+                 "AND pg_get_function_identity_arguments(p.oid) = 'p_workshop_id uuid' ORDER BY 1") == [
+        ("is_workshop_instructor",), ("is_workshop_registrant",)]
 
 
 def test_guard_trigger_definition() -> None:

@@ -8,12 +8,13 @@ from django.db import connection
 from rich.console import Console
 from rich.table import Table
 
-from humanglue.verify import as_json, run_checks
+from humanglue.contract.checks import as_json, run_checks
 
 
 class Command(BaseCommand):
     help = ("Check the live database against the contract (tables, columns, enums, functions, triggers, "
-            "views, indexes, policies, RLS, the app role and its grants, realtime triggers). Exit code 0 only "
+            "views, indexes, uniques, policies, RLS, the app role and its grants, realtime triggers) and every "
+            "definition against what the last migrate installed. Exit code 0 only "
             "when everything matches.")
     requires_system_checks: list = []
 

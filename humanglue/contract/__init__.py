@@ -1,7 +1,8 @@
 """The database contract (``contract.json``, a copy of ../shared/spec/contract.json) as Python data.
 
 Tests and ``manage.py verify`` read it; ``model_problems()`` compares the Django models with it
-without touching a database.
+without touching a database. ``checks`` compares the live database with it (``manage.py verify``, the
+project's one catalog check); ``definitions`` records and compares the definitions each migrate installed.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from django.db import DatabaseError, transaction
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from .db_errors import classify
 
@@ -31,6 +32,9 @@ class DatabaseRefused(exceptions.APIException):
 
 class ExceptionHandler(BaseExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, InvalidToken):
+            # simplejwt's detail is a nested dict: one plain error instead.
+            return exceptions.AuthenticationFailed("The token is invalid or expired.", code="token_not_valid")
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=_details(exc))
         if isinstance(exc, DatabaseError):

@@ -31,11 +31,11 @@ def _require_free_email(email: str) -> str:
     return email
 
 
-def _validated_password(password: str, user: User) -> str:
+def _validated_password(password: str, user: User, field: str = "password") -> str:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ValidationError({"password": error.error_list}) from None
+        raise ValidationError({field: error.error_list}) from None
     return password
 
 
@@ -52,19 +52,20 @@ def user_signup(*, email: str, password: str, full_name: str) -> User:
         return user
 
 
-def organization_register(*, name: str, slug: str | None, email: str, password: str, full_name: str
-                          ) -> tuple[Organization, User]:
+def organization_register(*, organization_name: str, email: str, password: str, full_name: str,
+                          organization_slug: str | None = None) -> tuple[Organization, User]:
     """A new organization and its first org admin (a user whose home it is, with the org_admin grant)."""
     with system_context(), transaction.atomic():
         email = _require_free_email(email)
-        slug = slugify(slug or name)[:100]
+        name = organization_name.strip()
+        slug = slugify(organization_slug or name)[:100]
         if not slug:
-            raise _invalid("slug", "Give a name or a slug with letters or digits.", "invalid")
+            raise _invalid("organization_slug", "Give a name or a slug with letters or digits.", "invalid")
         if Organization.objects.filter(slug=slug).exists():
-            raise _invalid("slug", "This slug is taken.", "slug_taken")
+            raise _invalid("organization_slug", "This slug is taken.", "slug_taken")
         user = User(email=email, full_name=full_name.strip(), role=UserRole.ORG_ADMIN)
         user.set_password(_validated_password(password, user))
-        organization = Organization.objects.create(name=name.strip(), slug=slug)
+        organization = Organization.objects.create(name=name, slug=slug)
         user.organization = organization
         user.save()
         UserRoleGrant.objects.create(user=user, role=UserRoleGrant.Role.ORG_ADMIN, organization=organization)
@@ -79,7 +80,7 @@ def password_change(*, user_id: object, old_password: str, new_password: str) ->
         user = User.objects.with_secrets().get(pk=user_id)
         if not user.check_password(old_password):
             raise _invalid("old_password", "The current password is not correct.", "password_incorrect")
-        user.set_password(_validated_password(new_password, user))
+        user.set_password(_validated_password(new_password, user, "new_password"))
         user.save(update_fields=["password"])
         revoke_refresh_tokens(user_id=user.pk)
 
@@ -94,7 +95,7 @@ def password_reset_user(*, email: str) -> User | None:
 
 def password_reset_confirm(*, user: User, new_password: str) -> None:
     with system_context(), transaction.atomic():
-        user.set_password(_validated_password(new_password, user))
+        user.set_password(_validated_password(new_password, user, "new_password"))
         user.save(update_fields=["password"])
         revoke_refresh_tokens(user_id=user.pk)
 

@@ -3,6 +3,7 @@ account, counted in Django's cache (Redis when REDIS_URL is set, so every worker
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from rest_framework.request import Request
@@ -27,7 +28,9 @@ class LoginAccountThrottle(SimpleRateThrottle):
         email = request.data.get("email") if hasattr(request.data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None  # nothing to count: the request fails validation anyway
-        return self.cache_format % {"scope": self.scope, "ident": email.strip().lower()[:254]}
+        # A digest: a short, fixed-length cache key whatever the client sent.
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class AnonymousFormThrottle(SimpleRateThrottle):

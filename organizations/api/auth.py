@@ -50,6 +50,7 @@ class AnonymousEndpoint(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    answers_401 = False  # True where the endpoint refuses credentials (the OpenAPI document lists the 401)
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -57,6 +58,8 @@ class AnonymousEndpoint(APIView):
 
 class TokenView(AnonymousEndpoint):
     """Log in with e-mail and password: an access token (short-lived) and a refresh token."""
+
+    answers_401 = True
     throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
 
     @extend_schema(request=s.LoginSerializer, responses={200: s.TokenPairSerializer}, auth=[], tags=["auth"])
@@ -73,6 +76,8 @@ class TokenView(AnonymousEndpoint):
 class TokenRefreshView(AnonymousEndpoint):
     """A new access token for a refresh token; the refresh token rotates (the old one stops working)."""
 
+    answers_401 = True
+
     @extend_schema(request=s.RefreshSerializer, responses={200: s.RefreshedSerializer}, auth=[], tags=["auth"])
     def post(self, request: Request) -> Response:
         form = s.RefreshSerializer(data=request.data)
@@ -88,6 +93,8 @@ class TokenRefreshView(AnonymousEndpoint):
 
 class LogoutView(AnonymousEndpoint):
     """Revoke a refresh token (holding it is the proof). Access tokens expire on their own."""
+
+    answers_401 = True
 
     @extend_schema(request=s.RefreshSerializer, responses={204: None}, auth=[], tags=["auth"])
     def post(self, request: Request) -> Response:
@@ -122,10 +129,7 @@ class OrganizationRegisterView(AnonymousEndpoint):
     def post(self, request: Request) -> Response:
         form = s.OrganizationRegisterSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        data = form.validated_data
-        organization, user = services.organization_register(
-            name=data["organization_name"], slug=data.get("organization_slug"), email=data["email"],
-            password=data["password"], full_name=data["full_name"])
+        organization, user = services.organization_register(**form.validated_data)
         answer = issue_tokens(user)
         answer["organization"] = s.OrganizationBriefSerializer(organization).data
         return Response(answer, status=status.HTTP_201_CREATED)

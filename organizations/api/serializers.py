@@ -10,6 +10,19 @@ from ..models import Organization, User
 
 _TIMEZONES = zoneinfo.available_timezones()
 
+# Codes a service may answer for these fields: declared here so the OpenAPI schema lists them.
+PASSWORD_ERRORS = {
+    "password_too_similar": "The password is too similar to the account's details.",
+    "password_too_short": "The password is too short.",
+    "password_too_common": "The password is too common.",
+    "password_entirely_numeric": "The password is entirely numeric.",
+}
+
+
+def password_field() -> serializers.CharField:
+    return serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True,
+                                 error_messages=PASSWORD_ERRORS)
+
 
 class MeSerializer(serializers.ModelSerializer):
     """The caller's own account. Only the profile columns are writable; e-mail, role, organization and
@@ -67,8 +80,8 @@ class RefreshedSerializer(serializers.Serializer):
 
 
 class SignupSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    email = serializers.EmailField(max_length=254, error_messages={"email_taken": "This address has an account."})
+    password = password_field()
     full_name = serializers.CharField(max_length=200)
 
 
@@ -80,7 +93,8 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
 
 class OrganizationRegisterSerializer(SignupSerializer):
     organization_name = serializers.CharField(max_length=200)
-    organization_slug = serializers.SlugField(max_length=100, required=False)
+    organization_slug = serializers.SlugField(max_length=100, required=False,
+                                              error_messages={"slug_taken": "This slug is taken."})
 
 
 class OrganizationRegisteredSerializer(TokenPairSerializer):
@@ -93,13 +107,14 @@ class PasswordResetSerializer(serializers.Serializer):
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
-    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    token = serializers.CharField(max_length=128, error_messages={"invalid_token": "The link is invalid or expired."})
+    new_password = password_field()
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
-    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    old_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True,
+                                         error_messages={"password_incorrect": "The current password is not correct."})
+    new_password = password_field()
 
 
 class DetailSerializer(serializers.Serializer):

@@ -173,7 +173,7 @@ def test_organization_registration_makes_the_first_org_admin() -> None:
     again = APIClient().post("/api/v1/auth/register-organization/", {
         "organization_name": "Acme Learning", "email": "other@acme.example", "password": "a-Long-passphrase-7",
         "full_name": "Other"}, format="json")
-    assert_error(again, 400, "slug_taken", "slug")
+    assert_error(again, 400, "slug_taken", "organization_slug")
     assert not User.objects.filter(email="other@acme.example").exists()
 
 

@@ -126,6 +126,15 @@ if DATABASE_CONNECTS_AS == "request":
     else:
         DATABASES["default"].update({"USER": "humanglue_web", "PASSWORD": ""})
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASE_CONNECTS_AS == "request":
+    # Served traffic reuses connections from a psycopg pool (Django's answer for ASGI, where each request
+    # runs in its own thread and persistent connections would pile up). Safe: every request's context is
+    # transaction-local (SET LOCAL), so a connection carries nothing from one request to the next.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -160,7 +169,7 @@ else:
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "humanglue.api.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -394,3 +394,20 @@ class UserRoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} for {self.user_id}" + (f" in {self.organization_id}" if self.organization_id else "")
+
+
+class PublicProfile(models.Model):
+    """The people anyone may name: instructors and experts with a public face (view ``public_profiles``,
+    organizations/sql/0008_api_platform.sql). Read-only; nested people in the API and the admin come from
+    ``organizations.selectors.people_by_id``, which reads users under the caller's policies first."""
+
+    id = models.UUIDField(primary_key=True)
+    full_name = models.TextField()
+    avatar_url = models.TextField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "public_profiles"
+
+    def __str__(self) -> str:
+        return self.full_name

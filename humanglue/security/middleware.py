@@ -28,11 +28,16 @@ def _jwt_user_id(request: HttpRequest) -> UUID | None:
     from rest_framework.exceptions import APIException
     from rest_framework_simplejwt.authentication import JWTAuthentication
 
+    from humanglue.api.authentication import REQUEST_ATTRIBUTE
+
     try:
         result = JWTAuthentication().authenticate(request)
     except APIException:
         return None  # DRF answers 401 itself when the view authenticates again
-    return result[0].pk if result else None
+    if not result or not result[0].is_active:
+        return None
+    setattr(request, REQUEST_ATTRIBUTE, result)  # DRF's authentication reuses it (humanglue.api.authentication)
+    return result[0].pk
 
 
 def resolve_caller(request: HttpRequest) -> UUID | None:

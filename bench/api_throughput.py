@@ -1,0 +1,159 @@
+"""API throughput: the REST API against a bare ASGI endpoint running the same SQL.
+
+    .venv/bin/python bench/api_throughput.py [--seconds 10] [--clients 8]
+
+Seeds its own database (``HUMANGLUE_BENCH_API_DB``, default humanglue_bench_api; the embedded server, or
+DATABASE_URL's), records the SQL each measured endpoint runs (Django's query capture, in process), then
+starts two uvicorn processes on loopback: the project (one worker, connecting as the request login role)
+and bench/bare_asgi.py (psycopg, the same SQL in the same security context). Each endpoint is driven by
+``--clients`` concurrent clients for ``--seconds``, first the API, then the bare endpoint; prints req/s,
+p50 and p99 and the ratio API/bare (target: 0.5 or better).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from _setup import PROJECT_DIR
+
+TARGET = 0.5
+INSTRUCTOR = "maya.chen@acme.example"  # a seeded instructor with students
+ENDPOINTS = [
+    ("course catalog, page of 20", "/api/v1/courses/?page_size=20"),
+    ("instructor's students, page of 20", "/api/v1/instructor/students/?page_size=20"),
+]
+SKIPPED_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL ROLE", "SELECT set_config")
+
+
+def prepare(db_name: str) -> tuple[str, dict, str]:
+    """Seed, and return (access token, the SQL plan of each endpoint, the request role's DSN)."""
+    from _setup import setup_django
+
+    setup_django(db_name)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from organizations.models import User
+
+    call_command("seed", verbosity=0)
+    user = User.objects.get(email=INSTRUCTOR)
+    token = str(RefreshToken.for_user(user).access_token)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    routes = {}
+    for label, url in ENDPOINTS:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{label}: {url} answered {response.status_code} in process: {response.content[:300]!r}")
+        # The user lookups of authentication are the framework's share; the bare endpoint runs the rest.
+        statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(SKIPPED_SQL)]
+        routes[url.split("?")[0]] = statements
+    connection.ensure_connection()
+    info = connection.connection.info  # where the project's server really is (the embedded one too)
+    dsn = f"host={info.host} port={info.port} dbname={info.dbname} user=humanglue_web"
+    return token, {"user_id": str(user.pk), "routes": routes}, dsn
+
+
+def start(args: list[str], env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(args + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                            cwd=PROJECT_DIR, env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{args} did not start") from None
+            time.sleep(0.2)
+
+
+async def drive(url: str, headers: dict, clients: int, seconds: float) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def one_client(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            response = await client.get(url, headers=headers)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        await client.get(url, headers=headers)  # warm up
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client(client) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return round(len(latencies) / elapsed), latencies, errors
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    db_name = os.environ.get("HUMANGLUE_BENCH_API_DB", "humanglue_bench_api")
+    token, plan, dsn = prepare(db_name)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:
+        json.dump(plan, plan_file)
+    env = dict(os.environ, HUMANGLUE_DB_NAME=db_name, BARE_SQL=plan_file.name, BARE_DSN=dsn)
+    if env.get("DATABASE_URL"):
+        from urllib.parse import urlsplit, urlunsplit
+
+        env["DATABASE_URL"] = urlunsplit(urlsplit(env["DATABASE_URL"])._replace(path=f"/{db_name}"))
+    api = start([sys.executable, "-m", "uvicorn", "humanglue.asgi:application"], env, 18101)
+    bare = start([sys.executable, "-m", "uvicorn", "--app-dir", str(PROJECT_DIR / "bench"), "bare_asgi:app"],
+                 env, 18102)
+    misses = 0
+    try:
+        print(f"{args.clients} concurrent clients, {args.seconds:g} s per run, 1 worker each")
+        print(f"{'endpoint':36} {'API req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'bare req/s':>10} {'p50 ms':>7} "
+              f"{'p99 ms':>7} {'ratio':>6}")
+        for label, url in ENDPOINTS:
+            headers = {"Authorization": f"Bearer {token}"}
+            api_rps, api_lat, api_err = asyncio.run(drive(f"http://127.0.0.1:18101{url}", headers, args.clients,
+                                                          args.seconds))
+            bare_rps, bare_lat, bare_err = asyncio.run(drive(f"http://127.0.0.1:18102{url.split('?')[0]}", {},
+                                                             args.clients, args.seconds))
+            ratio = api_rps / bare_rps
+            flag = "" if ratio >= TARGET else "  < target"
+            misses += ratio < TARGET
+            print(f"{label:36} {api_rps:9} {percentile(api_lat, 50):7.1f} {percentile(api_lat, 99):7.1f} "
+                  f"{bare_rps:10} {percentile(bare_lat, 50):7.1f} {percentile(bare_lat, 99):7.1f} {ratio:5.2f}x{flag}")
+            if api_err or bare_err:
+                print(f"    non-200 answers: API {api_err}, bare {bare_err}")
+    finally:
+        for proc in (api, bare):
+            proc.terminate()
+            proc.wait(10)
+        Path(plan_file.name).unlink(missing_ok=True)
+    print(f"{misses} endpoint(s) below {TARGET}x of the bare endpoint" if misses
+          else f"every endpoint at {TARGET}x of the bare endpoint or better")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The baseline of bench/api_throughput.py: a bare ASGI app on psycopg that runs, per request, the same
+SQL as the Django endpoint under the same security context (one transaction, SET LOCAL ROLE
+humanglue_app, app.current_user_id) and answers the last statement's rows as JSON. No framework, no ORM,
+no serializers: what is left is the database's share of the work.
+
+    BARE_SQL=/path/plan.json BARE_DSN=postgresql://... uvicorn bare_asgi:app
+
+plan.json: {"user_id": "...", "routes": {"/path": ["SELECT ...", ...]}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from psycopg_pool import AsyncConnectionPool
+
+with open(os.environ["BARE_SQL"], encoding="utf-8") as plan_file:
+    PLAN = json.load(plan_file)
+pool = AsyncConnectionPool(os.environ["BARE_DSN"], min_size=2, max_size=int(os.environ.get("BARE_POOL", "4")),
+                           open=False)
+
+
+async def app(scope: dict, receive, send) -> None:  # noqa: ANN001 - the ASGI callables
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await pool.open()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    statements = PLAN["routes"].get(scope["path"])
+    if statements is None:
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    rows: list = []
+    async with pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+        await cursor.execute("SET LOCAL ROLE humanglue_app")
+        await cursor.execute("SELECT set_config('app.current_user_id', %s, true)", [PLAN["user_id"]])
+        for sql in statements:
+            await cursor.execute(sql)
+            if cursor.description:
+                rows = await cursor.fetchall()
+    body = json.dumps({"results": rows}, default=str).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

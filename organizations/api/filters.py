@@ -32,8 +32,11 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_role(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
         organization_id = self.request.parser_context["kwargs"]["pk"]
-        granted = selectors.active_org_grants().filter(organization_id=organization_id, role=value)
-        return queryset.filter(Q(organization_id=organization_id, role=value) | Q(id__in=granted.values("user_id")))
+        matches = Q(id__in=selectors.active_org_grants().filter(organization_id=organization_id, role=value)
+                    .values("user_id"))
+        if value in UserRole.values:  # users.role is the user_role enum: compare only its own values
+            matches |= Q(organization_id=organization_id, role=value)
+        return queryset.filter(matches)
 
 
 class TeamFilter(django_filters.FilterSet):

@@ -306,9 +306,8 @@ class ImportReport:
         return sum(1 for item in self.rows if item.status == status)
 
 
-def organization_members_import(*, organization: Organization, rows: list[ImportRow], dry_run: bool
-                                ) -> ImportReport:
-    """Create the rows' users in the organization, all or nothing.
+def organization_members_import(*, organization: Organization, content: bytes, dry_run: bool) -> ImportReport:
+    """Create the users of a members CSV file (``parse_members_csv``) in the organization, all or nothing.
 
     Every row is tried for real inside one savepoint (each row in its own, so one refusal does not hide
     the next), which finds exactly what the real run would: accounts the caller cannot see, limits.
@@ -317,6 +316,7 @@ def organization_members_import(*, organization: Organization, rows: list[Import
     after a real run that wrote everything.
     """
     _require_org_admin(organization.pk)
+    rows = parse_members_csv(content=content)
     report = ImportReport(dry_run=dry_run, rows=rows)
     seen: set[str] = set()
     members = selectors.organization_members(organization_id=organization.pk)

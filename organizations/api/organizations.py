@@ -124,9 +124,9 @@ class MemberImportView(ServiceErrorsMixin, APIView):
             data["dry_run"] = request.query_params["dry_run"]
         form = s.MemberImportSerializer(data=data)
         form.is_valid(raise_exception=True)
-        rows = services.parse_members_csv(content=form.validated_data["file"].read(services.IMPORT_MAX_BYTES + 1))
         dry_run = form.validated_data["dry_run"]
-        report = services.organization_members_import(organization=organization, rows=rows, dry_run=dry_run)
+        content = form.validated_data["file"].read(services.IMPORT_MAX_BYTES + 1)  # one byte more: "too large"
+        report = services.organization_members_import(organization=organization, content=content, dry_run=dry_run)
         body = _report(report)
         if not report.ok and not dry_run:
             # The API's error shape, with the report beside it; the middleware rolls everything back.

@@ -233,6 +233,7 @@ def test_import_refuses_bad_files_and_callers(world) -> None:
     assert_error(client_for(admin).post(url(world.a.org, "members/import/"), {}, format="multipart"), 400,
                  attr="file")
     assert_error(upload(world.a.member, world.a.org, GOOD_CSV), 403)
+    assert_error(upload(world.a.member, world.a.org, b"not,a,members,file"), 403)  # rights before the file
     assert_error(upload(world.b.org_admin, world.a.org, GOOD_CSV), 404)
     assert User.objects.count() == count
 

@@ -203,17 +203,20 @@ def submission_update(*, submission: AssignmentSubmission, user_id: UUID, change
     return submission
 
 
-def submission_grade(*, submission: AssignmentSubmission, grade: Decimal | None, feedback: str | None,
+def submission_grade(*, submission: AssignmentSubmission, grade: Decimal | None = None, feedback: str | None = None,
                      status: str = "graded") -> AssignmentSubmission:
-    """The course instructor's (or a platform admin's) grade and feedback; the guard stamps graded_by and
-    graded_at. ``status`` is 'graded' (a grade is required), 'returned' (for rework) or 'under_review'."""
+    """The course instructor's (or a platform admin's) decision; the guard stamps graded_by and graded_at.
+    ``status`` is 'graded' (with a grade), 'returned' (for rework) or 'under_review'; a grade or feedback that
+    is not given stays as it was."""
     if not may_grade(submission.course_id):
         raise LearningRefused(403, NOT_COURSE_INSTRUCTOR, "Only the course's instructor may grade this submission.")
     if submission.status == "draft":
         raise LearningRefused(409, SUBMISSION_NOT_SUBMITTED, "A draft is graded once it is submitted.")
-    values: dict[str, Any] = {"status": status, "feedback": feedback}
-    if grade is not None or status == "graded":
+    values: dict[str, Any] = {"status": status}
+    if grade is not None:
         values["grade"] = grade
+    if feedback is not None:
+        values["feedback"] = feedback
     AssignmentSubmission.objects.filter(pk=submission.pk).update(**values)
     submission.refresh_from_db()
     return submission

@@ -305,11 +305,11 @@ def certificate_issue(*, issuer_id: UUID, user_id: UUID, certificate_type: str, 
                       expiry_date: datetime.date | None = None, skills_demonstrated: list[str] | None = None,
                       certificate_url: str | None = None, badge_url: str | None = None,
                       verification_url: str | None = None, is_verified: bool = False,
-                      issuer_name: str | None = None, issuer_title: str | None = None) -> tuple[Certificate, bool]:
+                      issuer_name: str | None = None, issuer_title: str | None = None) -> Certificate:
     """Issue a certificate to ``user_id`` for a source they completed; the database draws its number.
 
-    Returns the certificate and whether the caller can read it back: an instructor may issue but not read
-    a certificate of someone else (no SELECT policy), so they get what they sent, without the number.
+    An instructor may issue but not read a certificate of someone else (no SELECT policy): they get back
+    what they sent, with ``certificate_number`` None. The holder and platform admins read the stored row.
     """
     if not User.objects.filter(pk=user_id).exists():
         raise _missing("user", "user")
@@ -340,6 +340,6 @@ def certificate_issue(*, issuer_id: UUID, user_id: UUID, certificate_type: str, 
         raise  # certificate_source_not_completed and the CHECKs: 400 from the database's reason
     stored = Certificate.objects.filter(pk=certificate.pk).first()
     if stored is not None:
-        return stored, True
+        return stored
     certificate.certificate_number = None
-    return certificate, False
+    return certificate

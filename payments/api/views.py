@@ -48,7 +48,7 @@ class CertificateListApi(generics.ListCreateAPIView):
         data = dict(form.validated_data)
         sources = {f"{name}_id": data.pop(name, None) for name in ("user", "course", "workshop", "assessment")}
         try:
-            certificate, _readable = services.certificate_issue(issuer_id=request.user.pk, **sources, **data)
+            certificate = services.certificate_issue(issuer_id=request.user.pk, **sources, **data)
         except services.CertificateRefused as error:
             raise Refused(error) from error
         return Response(s.CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)

@@ -15,19 +15,26 @@ registration.
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from decimal import Decimal
+from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg import sql
 
+from assessments.models import Assessment
 from humanglue.db.errors import classify
 from humanglue.security.context import system_context
-from instructors.models import Enrollment
+from instructors.models import Course, Enrollment
 from organizations.enums import EnrollmentStatus, PaymentStatus, RegistrationStatus
+from organizations.models import User
 from talent.models import Consultation, EngagementRequest
 from workshops.models import Workshop, WorkshopRegistration
 
-from .models import Payment
+from .models import Certificate, Payment
 
 CENT = Decimal("0.01")
 SETTLED = (PaymentStatus.COMPLETED, PaymentStatus.REFUNDED)
@@ -233,3 +240,106 @@ def _cancel_purchase(payment: Payment) -> None:
         EngagementRequest.objects.filter(pk=payment.engagement_request_id).exclude(
             status__in=ENGAGEMENT_FINAL
         ).update(status="cancelled")
+
+
+# --- Certificates ---------------------------------------------------------------------------------------
+# Issuing runs under the caller's rights: the policies say who may issue what (the course or workshop
+# instructor, platform admins for every type), generate_certificate_number() refuses a holder who has not
+# completed the source (spec 60's API rule, contract v2). The checks below only say why, before the database
+# refuses.
+
+CERTIFICATE_EXISTS = "certificate_exists"
+NOT_CERTIFICATE_ISSUER = "not_certificate_issuer"
+CERTIFICATE_UNIQUE = ("certificates_user_id_course_id_key", "certificates_user_id_workshop_id_key",
+                      "certificates_user_id_assessment_id_key")
+# The columns an issuer writes; the others keep their database defaults.
+ISSUED_COLUMNS = ("id", "user", "certificate_type", "title", "description", "course", "workshop", "assessment",
+                  "certificate_number", "issue_date", "expiry_date", "skills_demonstrated", "certificate_url",
+                  "badge_url", "verification_url", "is_verified", "issued_by", "issuer_name", "issuer_title")
+
+
+class CertificateRefused(PaymentServiceError):
+    """An issuance the caller may not make (403) or that exists already (409)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.status = status
+
+
+def _ask(question: str, *args: object) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {question}", [str(a) for a in args])
+        return bool(cursor.fetchone()[0])
+
+
+def _missing(field: str, what: str) -> ValidationError:
+    return ValidationError({field: ValidationError(f"No {what} with this id.", code="does_not_exist")})
+
+
+def _check_issuer(*, issuer_id: UUID, certificate_type: str, course_id: UUID | None, workshop_id: UUID | None,
+                  assessment_id: UUID | None) -> None:
+    admin = _ask("app.is_platform_admin()")
+    if certificate_type == Certificate.Type.COURSE:
+        if not Course.objects.filter(pk=course_id).exists():
+            raise _missing("course", "course")
+        allowed = admin or _ask("app.is_instructor_of_course(%s)", course_id)
+    elif certificate_type == Certificate.Type.WORKSHOP:
+        workshop = Workshop.objects.filter(pk=workshop_id).values("instructor_id").first()
+        if workshop is None:
+            raise _missing("workshop", "workshop")
+        allowed = admin or workshop["instructor_id"] == issuer_id
+    else:
+        if certificate_type == Certificate.Type.ASSESSMENT and not Assessment.objects.filter(pk=assessment_id).exists():
+            raise _missing("assessment", "assessment")
+        allowed = admin  # program and assessment certificates: platform admins or the system
+    if not allowed:
+        raise CertificateRefused(403, NOT_CERTIFICATE_ISSUER,
+                                 f"Only the instructor of this {certificate_type} or a platform admin may issue "
+                                 "its certificates." if certificate_type in ("course", "workshop") else
+                                 f"Only a platform admin may issue {certificate_type} certificates.")
+
+
+def certificate_issue(*, issuer_id: UUID, user_id: UUID, certificate_type: str, title: str,
+                      course_id: UUID | None = None, workshop_id: UUID | None = None,
+                      assessment_id: UUID | None = None, description: str | None = None,
+                      expiry_date: datetime.date | None = None, skills_demonstrated: list[str] | None = None,
+                      certificate_url: str | None = None, badge_url: str | None = None,
+                      verification_url: str | None = None, is_verified: bool = False,
+                      issuer_name: str | None = None, issuer_title: str | None = None) -> Certificate:
+    """Issue a certificate to ``user_id`` for a source they completed; the database draws its number.
+
+    An instructor may issue but not read a certificate of someone else (no SELECT policy): they get back
+    what they sent, with ``certificate_number`` None. The holder and platform admins read the stored row.
+    """
+    if not User.objects.filter(pk=user_id).exists():
+        raise _missing("user", "user")
+    _check_issuer(issuer_id=issuer_id, certificate_type=certificate_type, course_id=course_id,
+                  workshop_id=workshop_id, assessment_id=assessment_id)
+    if not issuer_name:
+        issuer_name = User.objects.filter(pk=issuer_id).values_list("full_name", flat=True).first() or "HumanGlue"
+    certificate = Certificate(
+        id=uuid.uuid4(), user_id=user_id, certificate_type=certificate_type, title=title, description=description,
+        course_id=course_id, workshop_id=workshop_id, assessment_id=assessment_id, certificate_number="",
+        expiry_date=expiry_date, skills_demonstrated=skills_demonstrated or [], certificate_url=certificate_url,
+        badge_url=badge_url, verification_url=verification_url, is_verified=is_verified, issued_by_id=issuer_id,
+        issuer_name=issuer_name, issuer_title=issuer_title)
+    fields = [Certificate._meta.get_field(name) for name in ISSUED_COLUMNS]
+    # A plain INSERT, not the ORM's INSERT ... RETURNING: RETURNING needs the SELECT policy, which the issuer
+    # of someone else's certificate does not pass.
+    statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        sql.Identifier(Certificate._meta.db_table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+        sql.SQL(", ").join(sql.Placeholder() * len(fields)))
+    values = [f.get_db_prep_save(getattr(certificate, f.attname), connection) for f in fields]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, values)
+    except IntegrityError as error:
+        if getattr(classify(error), "code", None) in CERTIFICATE_UNIQUE:
+            raise CertificateRefused(409, CERTIFICATE_EXISTS,
+                                     "This user already has a certificate for this source.") from error
+        raise  # certificate_source_not_completed and the CHECKs: 400 from the database's reason
+    stored = Certificate.objects.filter(pk=certificate.pk).first()
+    if stored is not None:
+        return stored
+    certificate.certificate_number = None
+    return certificate

@@ -7,9 +7,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 # The apps with endpoints, in the order the documentation lists them.
-API_APPS = ["organizations"]
+API_APPS = ["organizations", "notifications"]
 
 v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
+# The instructor portal (its own module set beside the instructors app's catalog endpoints).
+v1.append(path("instructor/", include("instructors.api.portal_urls")))
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,6 +6,7 @@ Every query is scoped to the caller (RLS would let a platform admin act on any i
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -43,7 +44,7 @@ class NotificationListView(generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = NotificationFilter
 
-    def get_queryset(self):  # noqa: ANN201 - DRF hook
+    def get_queryset(self) -> QuerySet[Notification]:
         return selectors.notification_inbox(user_id=self.request.user.pk)
 
     @extend_schema(parameters=[CURSOR_HEADER_DOC], tags=["notifications"])

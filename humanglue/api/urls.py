@@ -7,10 +7,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 # The apps with endpoints, in the order the documentation lists them.
-API_APPS = ["organizations", "payments"]
+API_APPS = ["organizations", "notifications", "payments"]
 
 v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
 v1.append(path("", include("instructors.api.grading_urls")))  # reviews, quizzes, assignments
+v1.append(path("instructor/", include("instructors.api.portal_urls")))  # the instructor portal
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         # Several serializers have a "status" field; name each project enum after its type.
         "EnrollmentStatusEnum": "organizations.enums.EnrollmentStatus.choices",
+        "UserStatusEnum": "organizations.models.UserStatus.choices",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 
@@ -21,3 +22,10 @@ class JWTAuthentication(SimpleJWTAuthentication):
         if known is not None:
             return known
         return super().authenticate(request)
+
+
+class JWTScheme(SimpleJWTScheme):
+    """Documents the subclass like simplejwt's own (drf-spectacular finds extensions by subclassing)."""
+
+    target_class = "humanglue.api.authentication.JWTAuthentication"
+    name = "jwtAuth"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from ..models import SUBMISSION_STATUSES, AssignmentSubmission, CourseReview, QuizAttempt
+from ..models import AssignmentSubmission, CourseReview, QuizAttempt, SubmissionStatus
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -23,7 +23,7 @@ class QuizAttemptFilter(django_filters.FilterSet):
 
 
 class SubmissionFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=[(s, s) for s in SUBMISSION_STATUSES])
+    status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices)
 
     class Meta:
         model = AssignmentSubmission

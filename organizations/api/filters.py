@@ -9,10 +9,10 @@ from django.db.models import Q, QuerySet
 
 from .. import selectors
 from ..enums import UserRole
-from ..models import PLATFORM_ROLES, USER_ROLE_GRANT_VALUES, Organization, Team, TeamMember, User
+from ..models import PLATFORM_ROLES, GrantRole, Organization, Team, TeamMember, User
 
 # The roles a member can hold in an organization: its home role or an org-scoped grant.
-MEMBER_ROLE_CHOICES = [(r, r) for r in USER_ROLE_GRANT_VALUES if r not in PLATFORM_ROLES]
+MEMBER_ROLE_CHOICES = [(r, r) for r in GrantRole.values if r not in PLATFORM_ROLES]
 
 
 class OrganizationFilter(django_filters.FilterSet):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import django_filters
 
-from ..models import CERTIFICATE_TYPES, Certificate
+from ..models import Certificate, CertificateType
 
 
 class CertificateFilter(django_filters.FilterSet):
-    certificate_type = django_filters.ChoiceFilter(choices=[(t, t) for t in CERTIFICATE_TYPES])
+    certificate_type = django_filters.ChoiceFilter(choices=CertificateType.choices)
 
     class Meta:
         model = Certificate

@@ -2,7 +2,7 @@
 
 Every write may be refused by the database (spec 00 §10): a policy or guard (403, its reason as the
 code), a constraint (400 or 409). Those codes are the database's, not an enumeration the serializers
-know, so 401, 403 and 409 answers and the non-validation 400 are documented with a free ``code``.
+know, so 400, 401, 403 and 409 answers are documented with a free ``code``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.handler import exception_handler as standardized_errors_handler
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ValidationErrorEnum
-from inflection import camelize
 from rest_framework import serializers
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -25,6 +24,11 @@ class ClientError(serializers.Serializer):
 
 class ClientErrorResponseSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = ClientError(many=True)
+
+
+class ValidationErrorResponseSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ValidationErrorEnum.choices)
     errors = ClientError(many=True)
 
 
@@ -42,13 +46,12 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return super()._get_error_response_serializer(status_code)
 
     def _get_http400_serializer(self):  # noqa: ANN202
-        if self.method not in WRITES:
-            return super()._get_http400_serializer()
-        # A write's 400 is a validation error (per field) or a client error: malformed JSON, or a value the
-        # database refused (a CHECK, a NOT NULL, a foreign key), whose code is the constraint's name.
-        alternatives = {ClientErrorEnum.CLIENT_ERROR.value: ClientErrorResponseSerializer}
-        if self._should_add_validation_error_response():
-            validation = self._get_serializer_for_validation_error_response()
-            alternatives[ValidationErrorEnum.VALIDATION_ERROR.value] = validation
-        return PolymorphicProxySerializer(component_name=f"{camelize(self.get_operation_id())}ErrorResponse400",
-                                          serializers=alternatives, resource_type_field_name="type")
+        # Every 400 is a validation error (field errors, also of query parameters) or a client error
+        # (malformed JSON, or a value the database refused: a CHECK, a NOT NULL, a foreign key, with the
+        # constraint's name as the code). One shape for all: per-field enumerations of codes and attrs
+        # cannot follow list indexes (``pillars.0``) or the database's own codes.
+        return PolymorphicProxySerializer(
+            component_name="ErrorResponse400",
+            serializers={ValidationErrorEnum.VALIDATION_ERROR.value: ValidationErrorResponseSerializer,
+                         ClientErrorEnum.CLIENT_ERROR.value: ClientErrorResponseSerializer},
+            resource_type_field_name="type")

@@ -26,9 +26,10 @@ def test_schema_and_docs_are_served_without_a_cdn() -> None:
         assert "/static/drf_spectacular_sidecar/" in html, page
 
 
-def test_unknown_api_paths_answer_404_in_the_error_shape() -> None:
-    response = APIClient().get("/api/v1/no-such-thing/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 404
+@pytest.mark.parametrize("method, path", [("get", "/api/v1/no-such-thing/"), ("post", "/api/v1/courses/not-a,uuid/x/"),
+                                          ("delete", "/api/nothing")])
+def test_unknown_api_paths_answer_404_in_the_error_shape(method: str, path: str) -> None:
+    assert_error(getattr(APIClient(), method)(path), 404, "not_found")
 
 
 def test_a_wrong_method_answers_405_in_the_error_shape() -> None:

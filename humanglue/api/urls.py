@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 # The apps with endpoints, in the order the documentation lists them.
-API_APPS = ["organizations"]
+API_APPS = ["organizations", "instructors"]
 
 v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
 

@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
+from django.db.models import F
 
 from instructors.models import Course, CourseLesson, CourseSection
+from instructors.selectors import TitleContains
 from tests.api_client import assert_error, client_for
 from tests.world import World, build_world
 
@@ -117,6 +120,15 @@ def test_catalog_filters_search_and_ordering(cat: Catalog) -> None:
     assert_error(client.get("/api/v1/courses/?instructor=not-a-uuid"), 400, attr="instructor")
     page = client.get("/api/v1/courses/?page_size=1").json()
     assert page["count"] == 2 and len(page["results"]) == 1 and page["next"]
+
+
+def test_title_search_is_served_by_the_trigram_index(cat: Catalog) -> None:
+    """ILIKE on the bare column (Django's icontains would be UPPER(title) LIKE, which the index cannot serve)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Course.objects.filter(TitleContains(F("title"), "deep dive")).only("id").explain()
+    assert "idx_courses_title_trgm" in plan, plan
 
 
 def test_catalog_entries_name_the_instructor_and_hide_revenue(cat: Catalog) -> None:

@@ -227,9 +227,11 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
-        # Several serializers have a "status" field; name each project enum after its type.
-        "EnrollmentStatusEnum": "organizations.enums.EnrollmentStatus.choices",
-        "UserStatusEnum": "organizations.models.UserStatus.choices",
+        # Several tables have a "status" column of their own enum: name each after its type.
+        "CourseStatusEnum": "organizations.enums.CourseStatus",
+        "EnrollmentStatusEnum": "organizations.enums.EnrollmentStatus",
+        "UserStatusEnum": "organizations.models.UserStatus",
+        "PillarEnum": "organizations.enums.AiPillar",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

@@ -12,11 +12,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 # The apps with endpoints, in the order the documentation lists them.
-API_APPS = ["organizations", "notifications", "payments"]
+API_APPS = ["organizations", "instructors", "notifications", "payments"]
 
 v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
-v1.append(path("", include("instructors.api.grading_urls")))  # reviews, quizzes, assignments
-v1.append(path("instructor/", include("instructors.api.portal_urls")))  # the instructor portal
 
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from humanglue import bounds
+from humanglue.db import bounds
 from organizations.api.people import PeopleListSerializer, PersonField, WithPeopleSerializer
 
 from .. import selectors

@@ -90,3 +90,14 @@ def acting_as(user: User | None) -> Iterator[None]:
 def visible_ids(model: Any) -> set[Any]:
     """Primary keys of ``model`` that the current context can SELECT (no filter: RLS decides)."""
     return set(model.objects.values_list("pk", flat=True))
+
+
+def person(world: World, key: str) -> User | None:
+    """The user a matrix key names: ``"a.student"`` is tenant a's student (any Tenant attribute), ``"outsider"``
+    and ``"platform_admin"`` the world's; ``"anonymous"`` is a request without a user (None)."""
+    if key == "anonymous":
+        return None
+    if "." in key:
+        tenant, role = key.split(".")
+        return getattr(getattr(world, tenant), role)
+    return getattr(world, key)

@@ -19,8 +19,9 @@ from organizations.models import User
 from payments.models import Certificate, Payment, RevenueTransaction
 from payments.services import payment_complete, payment_refund
 from talent.models import Consultation, EngagementRequest
+from tests.db import refused
 from tests.talent import logic_data as data
-from tests.talent.logic_data import D, refused_with, sql, sql_one
+from tests.talent.logic_data import D, sql, sql_one
 from tests.world import acting_as
 from workshops.models import WorkshopRegistration
 
@@ -311,12 +312,12 @@ def test_refused_transitions(people, start: str, target: str) -> None:
     course = data.course(people["instructor"], "20.00")
     extra = {"refund_amount": D("20.00")} if start == "refunded" else {}
     pay = data.payment(people["student"], "course", "20.00", status=start, course=course, **extra)
-    refused_with("23514", "invalid_payment_transition",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(status=target))
+    with refused("23514", "invalid_payment_transition"):
+        Payment.objects.filter(pk=pay.pk).update(status=target)
     # Platform admins are held to the same rule (validation, not a guard).
     with acting_as(data.platform_admin()):
-        refused_with("23514", "invalid_payment_transition",
-                     lambda: Payment.objects.filter(pk=pay.pk).update(status=target))
+        with refused("23514", "invalid_payment_transition"):
+            Payment.objects.filter(pk=pay.pk).update(status=target)
 
 
 def test_immutable_columns_and_refund_rules(people) -> None:
@@ -326,31 +327,32 @@ def test_immutable_columns_and_refund_rules(people) -> None:
                {"payment_type": "other", "course": None}, {"user": data.user("someone-else")},
                {"course": other_course}, {"transaction_id": "pi_other"}]
     for change in changes:
-        refused_with("23514", "immutable_column", lambda c=change: Payment.objects.filter(pk=pay.pk).update(**c))
-    refused_with("23514", "refund_requires_completed_payment",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00")))
+        with refused("23514", "immutable_column"):
+            Payment.objects.filter(pk=pay.pk).update(**change)
+    with refused("23514", "refund_requires_completed_payment"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00"))
     complete(pay)
     refund(pay, "10.00")
-    refused_with("23514", "refund_amount_decreased",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00")))
-    refused_with("23514", "refund_amount_decreased",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=None))
+    with refused("23514", "refund_amount_decreased"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00"))
+    with refused("23514", "refund_amount_decreased"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=None)
     # Above the amount: the table's CHECK.
-    refused_with("23514", "payments_refund_amount_check",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("20.01")))
+    with refused("23514", "payments_refund_amount_check"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("20.01"))
     # Target ids may become NULL (what ON DELETE SET NULL does).
     Payment.objects.filter(pk=pay.pk).update(course=None)
     # A manual payment may receive its transaction id once.
     manual = data.payment(people["student"], "other", "3.00", provider="manual", transaction_id=None)
     Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-1")
-    refused_with("23514", "immutable_column",
-                 lambda: Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-2"))
+    with refused("23514", "immutable_column"):
+        Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-2")
 
 
 @pytest.mark.parametrize("payment_type", ["course", "workshop", "consultation", "engagement"])
 def test_item_payments_must_name_their_target(people, payment_type: str) -> None:
-    refused_with("23514", "payment_target_required",
-                 lambda: data.payment(people["student"], payment_type, "10.00"))
+    with refused("23514", "payment_target_required"):
+        data.payment(people["student"], payment_type, "10.00")
 
 
 def test_the_payer_cannot_change_their_payment(people) -> None:
@@ -358,8 +360,8 @@ def test_the_payer_cannot_change_their_payment(people) -> None:
     with acting_as(people["student"]):
         pay = data.payment(people["student"], "course", "99.00", course=course)  # "Users can create pending"
         assert Payment.objects.filter(pk=pay.pk).update(status="completed") == 0  # no UPDATE policy
-        refused_with("42501", None, lambda: data.payment(people["student"], "course", "99.00", status="completed",
-                                                         course=course))
+        with refused("42501"):
+            data.payment(people["student"], "course", "99.00", status="completed", course=course)
 
 
 # =============================================================================================
@@ -454,11 +456,11 @@ def test_certificate_numbers_are_immutable(people) -> None:
     Certificate.objects.filter(pk=cert.pk).update(certificate_number=None)
     assert Certificate.objects.filter(pk=cert.pk).values_list("certificate_number", "title").get() == (
         number, "Renamed")
-    refused_with("23514", "immutable_column",
-                 lambda: Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-PRG-20250101-X"))
+    with refused("23514", "immutable_column"):
+        Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-PRG-20250101-X")
     with acting_as(data.platform_admin()):
-        refused_with("23514", "immutable_column",
-                     lambda: Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-OTHER"))
+        with refused("23514", "immutable_column"):
+            Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-OTHER")
 
 
 def test_instructor_issues_a_numbered_certificate_under_the_app_role(people) -> None:
@@ -563,7 +565,8 @@ def test_paid_enrollment_created_by_the_completion_path(people) -> None:
     with request_as(student):
         # The student opens a pending attempt but cannot enroll in a paid course by themself.
         data.payment(student, "course", "99.00", course=course, transaction_id="pi_flow_1")
-        refused_with("42501", None, lambda: Enrollment.objects.create(user=student, course=course))
+        with refused("42501"):
+            Enrollment.objects.create(user=student, course=course)
         assert Payment.objects.filter(transaction_id="pi_flow_1").update(status="completed") == 0
     with request_as(student):
         # The webhook/confirmation handler (flow step 5): system context inside the request.
@@ -596,8 +599,8 @@ def test_paid_enrollment_reactivated_by_the_completion_path(people) -> None:
     assert enrollment.status == "dropped"
     assert revenue(first)[-1] == ("refund", D("-99.00"), D("20.00"), D("-19.80"), D("-79.20"))
     with acting_as(student):
-        refused_with("42501", "enrollment_reactivation_forbidden",
-                     lambda: Enrollment.objects.filter(pk=enrollment.pk).update(status="enrolled"))
+        with refused("42501", "enrollment_reactivation_forbidden"):
+            Enrollment.objects.filter(pk=enrollment.pk).update(status="enrolled")
     second = data.payment(student, "course", "99.00", course=course, transaction_id="pi_second")
     with request_as(student):
         assert payment_complete(transaction_id="pi_second").status == "completed"

@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-import pytest
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from instructors.models import Course
@@ -106,17 +105,6 @@ def sql_one(query: str, params: list | tuple | None = None) -> tuple:
     rows = sql(query, params)
     assert len(rows) == 1, rows
     return rows[0]
-
-
-def refused_with(sqlstate: str, reason: str | None, write: Callable[[], Any]) -> None:
-    """``write`` fails with ``sqlstate`` and (when given) the CONSTRAINT reason ``reason``."""
-    with pytest.raises((IntegrityError, ProgrammingError)) as info:
-        with transaction.atomic():
-            write()
-    cause = info.value.__cause__
-    assert cause.sqlstate == sqlstate, cause
-    if reason is not None:
-        assert cause.diag.constraint_name == reason, cause
 
 
 # --- real parallel connections -------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from organizations.models import User
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.db import refused
 from tests.talent import logic_data as data
-from tests.talent.logic_data import D, refused_with, sql, sql_one
+from tests.talent.logic_data import D, sql, sql_one
 from tests.world import acting_as
 
 pytestmark = pytest.mark.django_db
@@ -351,7 +352,8 @@ def test_hours_over_the_purchased_total_reject_the_session_change() -> None:
     data.session(eng, status="completed", duration_minutes=90)
     late = data.session(eng, start_in_days=4)
     late.status, late.duration_minutes = "completed", 31
-    refused_with("23514", "check_hours_valid", lambda: late.save(update_fields=["status", "duration_minutes"]))
+    with refused("23514", "check_hours_valid"):
+        late.save(update_fields=["status", "duration_minutes"])
     assert hours_used(eng) == D("1.50")
     late.duration_minutes = 30  # exactly hours_total
     late.save(update_fields=["status", "duration_minutes"])

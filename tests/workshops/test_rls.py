@@ -8,7 +8,7 @@ refused UPDATEs/DELETEs affect 0 rows. Tenant b's expectations are tenant a's wi
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from humanglue.contract import load_contract
 from tests.catalog import assert_app_verified, assert_verified
 from tests.db import fetch, refused
+from tests.factories import WorkshopFactory
 from tests.world import World, acting_as, build_world, person, visible_ids
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
 
@@ -53,12 +54,8 @@ def mirrored(expected: dict[str, set[str]]) -> dict[str, set[str]]:
     return full
 
 
-def make_workshop(instructor: Any, org: Any, slug: str, status: str, days: int) -> Workshop:
-    start = timezone.now() + timedelta(days=days)
-    return Workshop.objects.create(
-        instructor=instructor, organization=org, title=slug, slug=slug, pillar="coaching", level="beginner",
-        start_time=start, end_time=start + timedelta(hours=2), duration_minutes=120, capacity_total=10,
-        status=status)
+def in_days(days: int) -> datetime:
+    return timezone.now() + timedelta(days=days)
 
 
 @pytest.fixture
@@ -78,10 +75,13 @@ def world() -> World:
         ids[f"{t}_fb"] = tenant.rows["workshop_feedback"].pk
         # The student's registration belongs to the org (the admission trigger fills it in; set it explicitly).
         WorkshopRegistration.objects.filter(pk=ids[f"{t}_reg"]).update(organization=tenant.org)
-        ids[f"{t}_pub"] = make_workshop(tenant.instructor, tenant.org, f"{t}-pub", "published", 10).pk
-        closed = make_workshop(tenant.instructor, tenant.org, f"{t}-closed", "completed", -10)
+        ids[f"{t}_pub"] = WorkshopFactory(instructor=tenant.instructor, organization=tenant.org, title=f"{t}-pub",
+                                          slug=f"{t}-pub", start_time=in_days(10)).pk
+        closed = WorkshopFactory(instructor=tenant.instructor, organization=tenant.org, title=f"{t}-closed",
+                                 slug=f"{t}-closed", status="completed", start_time=in_days(-10))
         ids[f"{t}_closed"] = closed.pk
-        ids[f"{t}_indie"] = make_workshop(tenant.instructor, None, f"{t}-indie", "draft", 20).pk
+        ids[f"{t}_indie"] = WorkshopFactory(instructor=tenant.instructor, title=f"{t}-indie", slug=f"{t}-indie",
+                                            status="draft", start_time=in_days(20)).pk
         ids[f"{t}_member_reg"] = WorkshopRegistration.objects.create(
             workshop=closed, user=tenant.member, organization=tenant.org, status="attended",
             price_paid=Decimal("0.00")).pk
@@ -155,8 +155,9 @@ def test_unfiltered_querysets_show_exactly_the_allowed_rows(world: World, actor:
 ])
 def test_workshop_insert(world: World, actor: str, instructor: str, org: str | None, allowed: bool) -> None:
     def insert() -> Workshop:
-        return make_workshop(person(world, instructor), getattr(world, org).org if org else None,
-                             "new-workshop", "draft", 30)
+        return WorkshopFactory(instructor=person(world, instructor),
+                               organization=getattr(world, org).org if org else None, title="new-workshop",
+                               slug="new-workshop", status="draft", start_time=in_days(30))
 
     with acting_as(person(world, actor)):
         if allowed:

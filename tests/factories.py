@@ -41,6 +41,7 @@ class UserFactory(DjangoModelFactory):
 
     class Meta:
         model = User
+        skip_postgeneration_save = True  # the related grant/profile rows change nothing on the user row
 
     email = factory.Sequence(lambda n: f"user-{n}@example.com")
     password = PASSWORD

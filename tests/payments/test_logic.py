@@ -20,6 +20,7 @@ from payments.models import Certificate, Payment, RevenueTransaction
 from payments.services import payment_complete, payment_refund
 from talent.models import Consultation, EngagementRequest
 from tests.db import refused
+from tests.factories import PlatformAdminFactory, UserFactory
 from tests.talent import logic_data as data
 from tests.talent.logic_data import D, sql, sql_one
 from tests.world import acting_as
@@ -54,7 +55,7 @@ def refund(pay: Payment, cumulative: str, reason: str = "requested_by_customer")
 
 @pytest.fixture
 def people() -> dict[str, User]:
-    return {"instructor": data.user("instructor"), "student": data.user("student")}
+    return {"instructor": UserFactory(full_name="Instructor"), "student": UserFactory(full_name="Student")}
 
 
 # =============================================================================================
@@ -315,7 +316,7 @@ def test_refused_transitions(people, start: str, target: str) -> None:
     with refused("23514", "invalid_payment_transition"):
         Payment.objects.filter(pk=pay.pk).update(status=target)
     # Platform admins are held to the same rule (validation, not a guard).
-    with acting_as(data.platform_admin()):
+    with acting_as(PlatformAdminFactory()):
         with refused("23514", "invalid_payment_transition"):
             Payment.objects.filter(pk=pay.pk).update(status=target)
 
@@ -324,7 +325,7 @@ def test_immutable_columns_and_refund_rules(people) -> None:
     course, other_course = data.course(people["instructor"], "20.00"), data.course(people["instructor"], "20.00")
     pay = data.payment(people["student"], "course", "20.00", course=course, transaction_id="pi_fixed")
     changes = [{"amount": D("1.00")}, {"currency": "EUR"}, {"provider": "paypal"},
-               {"payment_type": "other", "course": None}, {"user": data.user("someone-else")},
+               {"payment_type": "other", "course": None}, {"user": UserFactory(full_name="Someone Else")},
                {"course": other_course}, {"transaction_id": "pi_other"}]
     for change in changes:
         with refused("23514", "immutable_column"):
@@ -458,7 +459,7 @@ def test_certificate_numbers_are_immutable(people) -> None:
         number, "Renamed")
     with refused("23514", "immutable_column"):
         Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-PRG-20250101-X")
-    with acting_as(data.platform_admin()):
+    with acting_as(PlatformAdminFactory()):
         with refused("23514", "immutable_column"):
             Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-OTHER")
 
@@ -485,7 +486,7 @@ HISTORY = "SELECT * FROM public.get_user_payment_history(%s, %s, %s)"
 
 
 def test_payment_history_order_values_and_guard(people) -> None:
-    student, other, admin = people["student"], data.user("other"), data.platform_admin()
+    student, other, admin = people["student"], UserFactory(full_name="Other"), PlatformAdminFactory()
     course = data.course(people["instructor"], "99.00")
     old = data.payment(student, "course", "99.00", course=course)
     Payment.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
@@ -510,7 +511,7 @@ def test_payment_history_order_values_and_guard(people) -> None:
 
 
 def test_payment_history_paging_clamps() -> None:
-    payer = data.user("payer")
+    payer = UserFactory(full_name="Payer")
     sql("INSERT INTO payments (user_id, amount, currency, provider, transaction_id, status, payment_type, metadata, "
         "created_at, updated_at) SELECT %s, 1.00, 'USD', 'stripe', 'pi_bulk_' || g, 'pending', 'other', '{}', "
         "now() - g * interval '1 second', now() FROM generate_series(1, 205) g", [payer.pk])
@@ -521,13 +522,13 @@ def test_payment_history_paging_clamps() -> None:
 
 
 def test_user_certificates_order_and_guard(people) -> None:
-    student, admin = people["student"], data.platform_admin()
+    student, admin = people["student"], PlatformAdminFactory()
     older = certificate(student, "program", issue_date=datetime.date(2024, 1, 1))
     expired = certificate(student, "assessment", issue_date=datetime.date(2024, 6, 1),
                           expiry_date=datetime.date(2024, 12, 31), certificate_url="https://x/cert.pdf")
     verified = certificate(student, "program", issue_date=datetime.date(2024, 6, 1), is_verified=True)
     Certificate.objects.filter(pk=expired.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
-    certificate(data.user("other"), "program", is_verified=True)
+    certificate(UserFactory(full_name="Other"), "program", is_verified=True)
     expected = [
         (verified.pk, "Certificate", "program", verified.certificate_number, datetime.date(2024, 6, 1), None),
         (expired.pk, "Certificate", "assessment", expired.certificate_number, datetime.date(2024, 6, 1),
@@ -539,7 +540,7 @@ def test_user_certificates_order_and_guard(people) -> None:
         assert sql(query, [student.pk]) == expected
     with acting_as(admin):
         assert sql(query, [student.pk]) == expected
-    for caller in (data.user("stranger"), None):
+    for caller in (UserFactory(full_name="Stranger"), None):
         with acting_as(caller):
             assert sql(query, [student.pk]) == []  # even though one of them is publicly verifiable
 
@@ -631,8 +632,8 @@ REFUND = "UPDATE payments SET refund_amount = %s WHERE transaction_id = %s"
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_completion_webhooks_write_one_sale_row() -> None:
-    course = data.course(data.user("instructor"), "99.00")
-    pay = data.payment(data.user("student"), "course", "99.00", course=course, transaction_id="pi_race")
+    course = data.course(UserFactory(full_name="Instructor"), "99.00")
+    pay = data.payment(UserFactory(full_name="Student"), "course", "99.00", course=course, transaction_id="pi_race")
     counts = []
     data.interleaved(lambda c: counts.append(c.execute(COMPLETE, ["pi_race"]).rowcount),
                      lambda c: counts.append(c.execute(COMPLETE, ["pi_race"]).rowcount))
@@ -642,8 +643,8 @@ def test_concurrent_completion_webhooks_write_one_sale_row() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refund_webhooks_write_one_row_per_increase() -> None:
-    course = data.course(data.user("instructor"), "99.00")
-    pay = data.payment(data.user("student"), "course", "99.00", status="completed", course=course,
+    course = data.course(UserFactory(full_name="Instructor"), "99.00")
+    pay = data.payment(UserFactory(full_name="Student"), "course", "99.00", status="completed", course=course,
                        transaction_id="pi_refund_race")
     # The same cumulative value twice: one refund row.
     data.interleaved(lambda c: c.execute(REFUND, [D("30.00"), "pi_refund_race"]),

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from organizations.models import User, UserRoleGrant
 from payments.models import Certificate, Payment
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.factories import RoleGrantFactory, UserFactory
 from tests.world import World, acting_as, build_world, person, visible_ids
 
 # Every caller of the matrix. "anonymous" is a request without a user (app.current_user_id() NULL).
@@ -46,8 +46,8 @@ def build() -> World:
     TalentProfile.objects.filter(pk=row(world, "b", "talent_profile").pk).update(is_public=False)
     Certificate.objects.filter(pk=row(world, "b", "certificate").pk).update(is_verified=True)
     # An expert without a profile yet, holding the 'expert' role (the profile-creation gate).
-    new_expert = User.objects.create_user("new-expert@example.com", "sample-Password-42", full_name="New Expert")
-    UserRoleGrant.objects.create(user=new_expert, role="expert")
+    new_expert = UserFactory(email="new-expert@example.com", full_name="New Expert")
+    RoleGrantFactory(user=new_expert, role="expert")
     world.extra["new_expert"] = new_expert
     return world
 

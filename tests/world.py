@@ -14,8 +14,9 @@ from typing import Any
 from django.db import connection, transaction
 
 from humanglue.security.context import enter_app_role
-from organizations.models import User, UserRoleGrant
-from tests.sample_data import PASSWORD, build_one_of_each
+from organizations.models import User
+from tests.factories import PlatformAdminFactory, UserFactory
+from tests.sample_data import build_one_of_each
 
 
 @dataclass
@@ -55,19 +56,16 @@ class World:
 def _tenant(prefix: str) -> Tenant:
     rows = build_one_of_each(prefix)
     org = rows["organization"]
-    org_admin = User.objects.create_user(f"{prefix}-orgadmin@example.com", PASSWORD, full_name="Org Admin",
-                                         organization=org, role="org_admin")
-    member = User.objects.create_user(f"{prefix}-member@example.com", PASSWORD, full_name="Member",
-                                      organization=org)
+    org_admin = UserFactory(email=f"{prefix}-orgadmin@example.com", full_name="Org Admin", organization=org,
+                            role="org_admin")
+    member = UserFactory(email=f"{prefix}-member@example.com", full_name="Member", organization=org)
     return Tenant(rows=rows, org_admin=org_admin, member=member)
 
 
 def build_world() -> World:
     a, b = _tenant("a"), _tenant("b")
-    platform_admin = User.objects.create_user("platform@example.com", PASSWORD, full_name="Platform Admin",
-                                              role="admin")
-    UserRoleGrant.objects.create(user=platform_admin, role="super_admin_full")
-    outsider = User.objects.create_user("outsider@example.com", PASSWORD, full_name="Outsider")
+    platform_admin = PlatformAdminFactory(email="platform@example.com")
+    outsider = UserFactory(email="outsider@example.com", full_name="Outsider")
     return World(a=a, b=b, platform_admin=platform_admin, outsider=outsider)
 
 
@@ -90,3 +88,14 @@ def acting_as(user: User | None) -> Iterator[None]:
 def visible_ids(model: Any) -> set[Any]:
     """Primary keys of ``model`` that the current context can SELECT (no filter: RLS decides)."""
     return set(model.objects.values_list("pk", flat=True))
+
+
+def person(world: World, key: str) -> User | None:
+    """The user a matrix key names: ``"a.student"`` is tenant a's student (any Tenant attribute), ``"outsider"``
+    and ``"platform_admin"`` the world's; ``"anonymous"`` is a request without a user (None)."""
+    if key == "anonymous":
+        return None
+    if "." in key:
+        tenant, role = key.split(".")
+        return getattr(getattr(world, tenant), role)
+    return getattr(world, key)

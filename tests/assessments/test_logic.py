@@ -21,6 +21,7 @@ from organizations.models import Organization, User
 from tests.catalog import assert_verified
 from tests.db import as_user, refused
 from tests.db import fetch as sql
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,6 @@ def db_now() -> datetime:
     return sql("SELECT now()")[0][0]
 
 
-def make_user(name: str, org: Organization | None = None, role: str | None = None) -> User:
-    extra = {"role": role} if role else {}
-    return User.objects.create_user(f"{name}-{next(_serial)}@example.com", "logic-Password-42",
-                                    full_name=name.title(), organization=org, **extra)
-
-
 @pytest.fixture
 def org() -> Organization:
     return Organization.objects.create(name="Assess Org", slug="assess-org")
@@ -46,7 +41,7 @@ def org() -> Organization:
 
 @pytest.fixture
 def user(org: Organization) -> User:
-    return make_user("taker", org)
+    return UserFactory(full_name="Taker", organization=org)
 
 
 def answer(assessment: Assessment, question: str, dimension: str | None = None, value: int | None = None,
@@ -103,7 +98,7 @@ def test_dimension_score_respects_row_security(user: User) -> None:
     a = start(user)
     with as_user(user):
         answer(a, "q1", "cultural", 90)
-    with as_user(make_user("stranger")):
+    with as_user(UserFactory(full_name="Stranger")):
         assert sql("SELECT public.calculate_dimension_score(%s, 'cultural')", [a.pk]) == [(None,)]
 
 
@@ -168,7 +163,7 @@ def test_staff_scores_are_kept_where_no_response_exists(user: User) -> None:
 
 def test_platform_admin_is_staff(user: User) -> None:
     a = start(user)
-    with as_user(make_user("admin", role="admin")):
+    with as_user(UserFactory(full_name="Admin", role="admin")):
         assert Assessment.objects.filter(pk=a.pk).update(cultural_score=77) == 1
     assert scores(a)[2] == 77
 
@@ -199,12 +194,12 @@ def test_imported_completion_time_keeps_started_before_completed(user: User) -> 
 def test_user_of_an_assessment_is_immutable(user: User) -> None:
     a = start(user)
     with refused("23514", "immutable_column"):
-        Assessment.objects.filter(pk=a.pk).update(user=make_user("other"))
+        Assessment.objects.filter(pk=a.pk).update(user=UserFactory(full_name="Other"))
 
 
 def test_organization_defaults_from_the_user(user: User, org: Organization) -> None:
     assert start(user).organization_id == org.pk
-    loner = make_user("loner")
+    loner = UserFactory(full_name="Loner")
     assert start(loner).organization_id is None
 
 
@@ -215,7 +210,7 @@ def test_answers_are_frozen(user: User, status: str) -> None:
     with as_user(user):
         q1 = answer(a, "q1", "individual", 60)
     Assessment.objects.filter(pk=a.pk).update(status=status, individual_score=60)
-    for actor in (None, make_user("admin", role="admin")):  # the owner and a platform admin alike
+    for actor in (None, UserFactory(full_name="Admin", role="admin")):  # the owner and a platform admin alike
         with refused("23514", "assessment_frozen"):
             if actor is None:
                 answer(a, "q2", "individual", 10)
@@ -272,10 +267,11 @@ def test_latest_completed_assessment(user: User, org: Organization) -> None:
     winner = max(tie_a, tie_b, key=lambda row: str(row.pk))
     expected = [(winner.pk, winner.overall_score, None, winner.leadership_score, None, None, None,
                  now - timedelta(days=2), "quick", "adaptability")]
-    for reader in (user, make_user("orgadmin", org, role="org_admin"), make_user("admin", role="admin")):
+    org_admin = UserFactory(full_name="Orgadmin", organization=org, role="org_admin")
+    for reader in (user, org_admin, UserFactory(full_name="Admin", role="admin")):
         with as_user(reader):
             assert latest(user.pk) == expected
-    for reader in (make_user("peer", org), None):
+    for reader in (UserFactory(full_name="Peer", organization=org), None):
         with as_user(reader):
             assert latest(user.pk) == []
     with as_user(user):
@@ -306,10 +302,11 @@ def test_progress_per_dimension(user: User, org: Organization) -> None:
         ("velocity", 1, 1, 100, 0),
         (None, 3, 1, 33, 0),
     ]
-    for reader in (make_user("orgadmin", org, role="org_admin"), make_user("peer", org), None):
+    org_admin = UserFactory(full_name="Orgadmin", organization=org, role="org_admin")
+    for reader in (org_admin, UserFactory(full_name="Peer", organization=org), None):
         with as_user(reader):
             assert sql("SELECT * FROM public.get_assessment_progress(%s)", [a.pk]) == []
-    with as_user(make_user("admin", role="admin")):
+    with as_user(UserFactory(full_name="Admin", role="admin")):
         assert len(sql("SELECT * FROM public.get_assessment_progress(%s)", [a.pk])) == 4
     assert sql("SELECT * FROM public.get_assessment_progress(%s)", [uuid.uuid4()]) == []
 
@@ -334,14 +331,14 @@ def completed(user: User, when: datetime, pillar: str = "adaptability", **score:
 
 @pytest.fixture
 def trend_data(org: Organization) -> dict[str, Any]:
-    members = [make_user(f"m{i}", org) for i in range(3)]
+    members = [UserFactory(full_name=f"M{i}", organization=org) for i in range(3)]
     completed(members[0], months_ago(0, 1), individual_score=80, leadership_score=60)  # overall 70
     completed(members[1], months_ago(0, 1), individual_score=71, velocity_score=None)  # overall 71
     completed(members[2], months_ago(0, 1), pillar="coaching", individual_score=5)  # other pillar: ignored
     completed(members[0], months_ago(2), cultural_score=33, embedding_score=34)  # overall 34 (33.5 rounds up)
     completed(members[1], months_ago(6), individual_score=10)  # outside the default 6 months
     Assessment.objects.create(user=members[2], status="in_progress", individual_score=99)  # not completed
-    outsider = make_user("outsider")
+    outsider = UserFactory(full_name="Outsider")
     completed(outsider, months_ago(0, 1), individual_score=1)  # no organization
     return {"members": members}
 
@@ -357,7 +354,7 @@ def trend(org_id: Any, *months: Any) -> list[dict[str, Any]]:
 
 
 def test_trend_months_and_averages(trend_data: dict[str, Any], org: Organization) -> None:
-    with as_user(make_user("orgadmin", org, role="org_admin")):
+    with as_user(UserFactory(full_name="Orgadmin", organization=org, role="org_admin")):
         rows = trend(org.pk)
         assert trend(org.pk, None) == rows
         assert [r["month"] for r in trend(org.pk, 7)] == [month_start(0), month_start(2), month_start(6)]
@@ -374,10 +371,11 @@ def test_trend_months_and_averages(trend_data: dict[str, Any], org: Organization
 
 def test_trend_access_and_arguments(trend_data: dict[str, Any], org: Organization) -> None:
     other = Organization.objects.create(name="Other", slug="other-org")
-    for reader in (trend_data["members"][0], make_user("other-admin", other, role="org_admin"), None):
+    other_admin = UserFactory(full_name="Other-Admin", organization=other, role="org_admin")
+    for reader in (trend_data["members"][0], other_admin, None):
         with as_user(reader), refused("42501"):
             trend(org.pk)
-    with as_user(make_user("admin", role="admin")):
+    with as_user(UserFactory(full_name="Admin", role="admin")):
         assert len(trend(org.pk)) == 2
         assert trend(uuid.uuid4()) == []
         for months in (0, 121, -1):

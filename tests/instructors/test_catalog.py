@@ -14,7 +14,7 @@ from tests.db import fetch
 pytestmark = pytest.mark.django_db
 
 CONTRACT = load_contract()
-MINE = {
+INSTRUCTOR_FUNCTIONS = {
     "get_instructor_dashboard_stats", "get_instructor_student_progress", "get_instructor_recent_activity",
     "assert_instructor_access", "auto_create_student_progress", "auto_update_enrolled_count",
     "log_enrollment_activity", "update_instructor_stats_from_enrollment", "stamp_student_progress",
@@ -54,8 +54,8 @@ VIEWS = ("instructor_course_performance", "instructor_workshop_performance", "st
 def test_functions_match_the_contract() -> None:
     """Signature, result, security, volatility, pinned search_path, owner, EXECUTE for the app role only on
     the API functions and never for PUBLIC, no overload: verify's function checks."""
-    assert len([f for f in CONTRACT["functions"] if f["name"] in MINE]) == 25
-    assert_verified("function", MINE)
+    assert len([f for f in CONTRACT["functions"] if f["name"] in INSTRUCTOR_FUNCTIONS]) == 25
+    assert_verified("function", INSTRUCTOR_FUNCTIONS)
 
 
 @pytest.mark.parametrize("key", TRIGGERS, ids=lambda k: f"{k[0]}.{k[1]}")

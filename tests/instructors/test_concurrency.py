@@ -32,6 +32,7 @@ from instructors.models import (
     StudentProgress,
 )
 from organizations.models import User
+from tests.factories import InstructorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,8 +88,7 @@ class School:
 
 
 def school(students: int) -> School:
-    teacher = User.objects.create_user("c-teacher@example.com", None, full_name="Teacher")
-    InstructorProfile.objects.create(user=teacher, professional_title="Teacher")
+    teacher = InstructorFactory(full_name="Teacher")
     courses = []
     for n in (1, 2):
         course = Course.objects.create(title=f"Course {n}", slug=f"c-course-{n}", pillar="coaching",
@@ -97,8 +97,7 @@ def school(students: int) -> School:
         for m in (1, 2):
             CourseLesson.objects.create(section=section, title=f"C{n} L{m}", content_type="video", sort_order=m)
         courses.append(course)
-    people = [User.objects.create_user(f"c-student{n}@example.com", None, full_name=f"Student {n}")
-              for n in range(students)]
+    people = [UserFactory(full_name=f"Student {n}") for n in range(students)]
     return School(teacher, courses[0], courses[1], people)
 
 

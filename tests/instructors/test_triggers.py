@@ -25,9 +25,10 @@ from instructors.models import (
     StudentActivity,
     StudentProgress,
 )
-from organizations.models import User, UserRoleGrant
+from organizations.models import User
 from payments.models import RevenueTransaction
-from tests.instructors.fixture_f import as_user
+from tests.db import as_user
+from tests.factories import InstructorFactory, RoleGrantFactory, UserFactory
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -46,17 +47,10 @@ class Small:
     lessons: list[CourseLesson]
 
 
-def user(key: str, name: str) -> User:
-    return User.objects.create_user(f"t-{key}@example.com", None, full_name=name)
-
-
 @pytest.fixture
 def small() -> Small:
-    teacher, other = user("teacher", "Teacher"), user("other", "Other Teacher")
-    for t in (teacher, other):
-        InstructorProfile.objects.create(user=t, professional_title="Teacher")
-    admin = user("admin", "Admin")
-    UserRoleGrant.objects.create(user=admin, role="admin")
+    teacher, other = InstructorFactory(full_name="Teacher"), InstructorFactory(full_name="Other Teacher")
+    admin = RoleGrantFactory(user__full_name="Admin", role="admin").user
     course = Course.objects.create(title="Change 101", slug="t-change-101", pillar="adaptability",
                                    instructor=teacher, status="published")
     section = CourseSection.objects.create(course=course, title="Part 1")
@@ -67,7 +61,7 @@ def small() -> Small:
     lessons.append(CourseLesson.objects.create(
         section=CourseSection.objects.create(course=course2, title="Only part"), title="Lesson 3",
         content_type="quiz"))
-    students = [user(f"student{n}", f"Student {n}") for n in (1, 2, 3)]
+    students = [UserFactory(full_name=f"Student {n}") for n in (1, 2, 3)]
     return Small(teacher, other, students, admin, course, course2, lessons)
 
 
@@ -99,7 +93,7 @@ def activities(student: User) -> list[tuple[str, str]]:
 def test_self_enrollment_and_lesson_progress_under_the_app_role(small: Small) -> None:
     s1 = small.students[0]
     l1, l2 = small.lessons[:2]
-    with as_user(s1.pk):  # enrollments_insert_own: free published course
+    with as_user(s1):  # enrollments_insert_own: free published course
         enrollment = Enrollment.objects.create(user=s1, course=small.course)
     assert StudentProgress.objects.filter(enrollment=enrollment).count() == 2  # one per lesson (§2.1)
     assert counters(small.course)[:2] == (1, 0)
@@ -107,7 +101,7 @@ def test_self_enrollment_and_lesson_progress_under_the_app_role(small: Small) ->
     assert activities(s1) == [("enrolled", "Enrolled in Change 101")]
 
     def work(lesson: CourseLesson, **values: Any) -> None:
-        with as_user(s1.pk):
+        with as_user(s1):
             assert StudentProgress.objects.filter(enrollment=enrollment, lesson=lesson).update(**values) == 1
 
     work(l1, time_spent_seconds=30, last_position_seconds=25)
@@ -148,7 +142,7 @@ def test_insert_with_progress_stamps_and_rolls_up(small: Small) -> None:
     StudentProgress.objects.filter(enrollment=enrollment).delete()
     # lessons[2] is a quiz: it is completed only after a passed attempt (issue 9 item 9)
     CourseLesson.objects.filter(pk=small.lessons[2].pk).update(quiz_questions=[{"id": "q1", "answer": 1}])
-    with as_user(s1.pk):  # the lazy upsert of spec 20, as the student
+    with as_user(s1):  # the lazy upsert of spec 20, as the student
         QuizAttempt.objects.create(user=s1, course=small.course2, lesson=small.lessons[2], score=0, max_score=1,
                                    quiz_data={"answers": {"q1": 1}})
         StudentProgress.objects.create(enrollment=enrollment, user=s1, course=small.course2, lesson=small.lessons[2],
@@ -192,7 +186,7 @@ def test_multi_row_statements_count_each_student_once(small: Small) -> None:
 
 
 def test_profile_created_after_its_courses_starts_correct(small: Small) -> None:
-    newcomer = user("newcomer", "Newcomer")
+    newcomer = UserFactory(full_name="Newcomer")
     course = Course.objects.create(title="Late", slug="t-late", pillar="coaching", instructor=newcomer,
                                    status="published")
     enrollment = completed_enrollment(small.students[0], course)
@@ -201,7 +195,7 @@ def test_profile_created_after_its_courses_starts_correct(small: Small) -> None:
         instructor=newcomer, title="Late workshop", slug="t-late-w", pillar="coaching", level="beginner",
         start_time=timezone.now() + timedelta(days=2), end_time=timezone.now() + timedelta(days=2, hours=1),
         duration_minutes=60, capacity_total=5, status="published")
-    with as_user(newcomer.pk):  # the guard resets the counters of a caller's insert, then init computes them
+    with as_user(newcomer):  # the guard resets the counters of a caller's insert, then init computes them
         InstructorProfile.objects.bulk_create([InstructorProfile(
             user=newcomer, professional_title="New", total_students=40, total_reviews=9)])
     assert profile(newcomer) == (1, 1, 1, Decimal("3.00"), 1)
@@ -212,10 +206,10 @@ def test_course_and_workshop_changes_refresh_profiles_only_when_status_or_owner_
     assert profile(teacher)[1] == 2
     InstructorProfile.objects.filter(user=teacher).update(total_courses=99)  # drift, to see who refreshes
     Enrollment.objects.create(user=small.students[0], course=small.course)  # counter-only course update
-    with as_user(teacher.pk):
+    with as_user(teacher):
         Course.objects.get(pk=small.course.pk).save()  # a full-row save with nothing changed
     assert profile(teacher)[1] == 99
-    with as_user(teacher.pk):
+    with as_user(teacher):
         Course.objects.filter(pk=small.course2.pk).update(status="archived")
     assert profile(teacher)[:2] == (1, 1)
     Course.objects.filter(pk=small.course.pk).update(instructor=other)  # transfer (owner)
@@ -227,7 +221,7 @@ def test_course_and_workshop_changes_refresh_profiles_only_when_status_or_owner_
         start_time=timezone.now() + timedelta(days=1), end_time=timezone.now() + timedelta(days=1, hours=1),
         duration_minutes=60, capacity_total=5)
     assert profile(other)[2] == 0  # draft
-    with as_user(other.pk):
+    with as_user(other):
         Workshop.objects.filter(pk=w.pk).update(status="published")
     assert profile(other)[2] == 1
     Workshop.objects.filter(pk=w.pk).update(status="cancelled")
@@ -239,15 +233,15 @@ def test_course_and_workshop_changes_refresh_profiles_only_when_status_or_owner_
 def test_reviews_maintain_course_rating_and_profile(small: Small) -> None:
     enrollments = [completed_enrollment(s, small.course) for s in small.students]
     for s, e, rating in zip(small.students, enrollments, (5, 4, 4), strict=True):
-        with as_user(s.pk):  # course_reviews_insert_own: completed enrollment
+        with as_user(s):  # course_reviews_insert_own: completed enrollment
             CourseReview.objects.create(course=small.course, user=s, enrollment=e, rating=rating)
     assert counters(small.course)[2:4] == (Decimal("4.33"), 3)
     assert profile(small.teacher)[3:] == (Decimal("4.33"), 3)
     review = CourseReview.objects.get(user=small.students[0])
-    with as_user(small.admin.pk):  # moderation: unpublishing removes the review from both figures
+    with as_user(small.admin):  # moderation: unpublishing removes the review from both figures
         CourseReview.objects.filter(pk=review.pk).update(is_published=False)
     assert counters(small.course)[2:4] == (Decimal("4.00"), 2)
-    with as_user(small.students[1].pk):
+    with as_user(small.students[1]):
         CourseReview.objects.filter(user=small.students[1]).update(rating=1)
     assert counters(small.course)[2:4] == (Decimal("2.50"), 2)
     assert profile(small.teacher)[3:] == (Decimal("2.50"), 2)
@@ -264,7 +258,7 @@ def test_quiz_and_assignment_activity(small: Small) -> None:
     CourseLesson.objects.filter(pk=quiz_lesson.pk).update(
         quiz_questions=[{"id": f"q{n}", "text": f"Question {n}", "answer": n} for n in range(10)],
         quiz_passing_score=70)
-    with as_user(s1.pk):
+    with as_user(s1):
         QuizAttempt.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, score=0, max_score=1,
                                    quiz_data={"answers": {f"q{n}": n if n else 99 for n in range(10)}})
         submission = AssignmentSubmission.objects.create(user=s1, course=small.course2, status="draft")
@@ -279,16 +273,16 @@ def test_quiz_and_assignment_activity(small: Small) -> None:
          {"score": 3.0, "max_score": 12.0, "percentage": 25.0, "attempt_number": 1})]
     submitted = StudentActivity.objects.filter(student=s1, activity_type="assignment_submitted")
     assert not submitted.exists()  # a draft logs nothing
-    with as_user(s1.pk):
+    with as_user(s1):
         AssignmentSubmission.objects.filter(pk=submission.pk).update(status="submitted")
-    with as_user(small.teacher.pk):
+    with as_user(small.teacher):
         AssignmentSubmission.objects.filter(pk=submission.pk).update(status="returned", feedback="More please")
-    with as_user(s1.pk):
+    with as_user(s1):
         AssignmentSubmission.objects.filter(pk=submission.pk).update(status="resubmitted")
         AssignmentSubmission.objects.filter(pk=submission.pk).update(status="resubmitted")  # no change
     assert [(a.activity_title, a.metadata, a.instructor_id) for a in submitted.order_by("occurred_at")] == [
         ("Submitted assignment: Change 102", {"submission_id": str(submission.pk)}, small.teacher.pk)] * 2
-    with as_user(s1.pk):
+    with as_user(s1):
         AssignmentSubmission.objects.create(user=s1, course=small.course2, lesson=quiz_lesson, submission_text="Hi")
     assert submitted.order_by("-occurred_at").first().activity_title == "Submitted assignment: Lesson 3"
 

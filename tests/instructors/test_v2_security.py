@@ -37,11 +37,11 @@ from instructors.selectors import LessonContent, lesson_content
 from organizations.models import User, UserRoleGrant
 from tests.db import as_user, fetch, refused
 from tests.sample_data import PASSWORD
-from tests.world import World, acting_as, build_world, visible_ids
+from tests.world import World, acting_as, build_world, person, visible_ids
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ("anon", "a.student", "a.instructor", "a.member", "a.org_admin", "b.student", "b.instructor",
+ACTORS = ("anonymous", "a.student", "a.instructor", "a.member", "a.org_admin", "b.student", "b.instructor",
           "b.org_admin", "outsider", "platform_admin")
 
 # A quiz in the three shapes the grader understands: an index answer worth 2 points, option objects flagged
@@ -66,15 +66,6 @@ def world() -> World:
     return build_world()
 
 
-def person(world: World, actor: str) -> User | None:
-    if actor == "anon":
-        return None
-    if "." not in actor:
-        return getattr(world, actor)
-    tenant, role = actor.split(".")
-    return getattr(getattr(world, tenant), role)
-
-
 def keys_anywhere(doc: Any) -> set[str]:
     if isinstance(doc, dict):
         return set(doc) | {k for v in doc.values() for k in keys_anywhere(v)}
@@ -89,7 +80,7 @@ INSTRUCTOR_SECRETS = ("payment_details", "calendar_sync_token")
 LESSON_SECRETS = ("video_url", "article_content", "resource_url", "quiz_questions")
 
 
-@pytest.mark.parametrize("actor", ["a.instructor", "a.student", "b.instructor", "anon", "platform_admin"])
+@pytest.mark.parametrize("actor", ["a.instructor", "a.student", "b.instructor", "anonymous", "platform_admin"])
 def test_no_caller_can_select_the_secret_columns(world: World, actor: str) -> None:
     InstructorSettings.objects.filter(user=world.a.instructor).update(
         payment_details={"iban": "DE00 1234"}, calendar_sync_token="secret-token")

@@ -16,6 +16,7 @@ from instructors.models import CourseReview, Enrollment, StudentActivity
 from notifications.models import Notification, StudentPresence
 from tests.catalog import assert_verified
 from tests.db import fetch
+from tests.factories import UserFactory
 from tests.notifications import builders as b
 from tests.world import acting_as
 
@@ -58,7 +59,7 @@ def note(recipient: Any, *, age_days: float = 0, expires_in: timedelta | None = 
 
 
 def test_cleanup_old_notifications_deletes_old_and_expired_rows_read_or_unread() -> None:
-    someone = b.user("Ada")
+    someone = UserFactory(full_name="Ada")
     doomed = {
         note(someone, age_days=31),
         note(someone, age_days=31, read=True),
@@ -88,7 +89,7 @@ def test_the_cleanups_restore_the_callers_suppression_setting(previous: str | No
 
 def test_cleanup_stale_presence_marks_stale_rows_offline_then_deletes_day_old_offline_rows() -> None:
     c = b.cast()
-    others = [b.user(f"S{i}") for i in range(6)]
+    others = [UserFactory(full_name=f"S{i}") for i in range(6)]
     now = timezone.now()
 
     def present(person: Any, status: str, seen_ago: timedelta, connections: int = 2) -> Any:
@@ -120,7 +121,7 @@ def test_cleanup_stale_presence_marks_stale_rows_offline_then_deletes_day_old_of
 # --- user_unread_notifications -------------------------------------------------------------------------------------
 
 def test_user_unread_notifications_counts_unread_unexpired_rows_and_only_ones_own() -> None:
-    alice, bob, nobody = b.user("Alice"), b.user("Bob"), b.user("Nobody")
+    alice, bob, nobody = UserFactory(full_name="Alice"), UserFactory(full_name="Bob"), UserFactory(full_name="Nobody")
     note(alice, age_days=2)
     latest = note(alice, age_days=1)
     note(alice, read=True)
@@ -136,7 +137,7 @@ def test_user_unread_notifications_counts_unread_unexpired_rows_and_only_ones_ow
         assert fetch("SELECT * FROM user_unread_notifications") == []  # no row: treat as 0
     with acting_as(None):
         assert fetch("SELECT * FROM user_unread_notifications") == []
-    admin = b.user("Admin", role="admin")
+    admin = UserFactory(full_name="Admin", role="admin")
     with acting_as(admin):
         assert dict(fetch("SELECT user_id, unread_count FROM user_unread_notifications")) == {alice.pk: 3, bob.pk: 1}
 
@@ -145,7 +146,7 @@ def test_user_unread_notifications_counts_unread_unexpired_rows_and_only_ones_ow
 
 def test_instructor_recent_activity_enriches_course_and_workshop_activity_for_the_right_readers() -> None:
     c = b.cast()
-    other_teacher, other_student = b.user("Other Teacher"), b.user("Other Student")
+    other_teacher, other_student = UserFactory(full_name="Other Teacher"), UserFactory(full_name="Other Student")
     now = timezone.now()
     b.enroll(c.student, c.course)  # the teaching relation that lets the instructor read the student's name
     StudentActivity.objects.all().delete()  # rows other apps' triggers may have written; the test writes its own
@@ -178,7 +179,7 @@ def test_instructor_recent_activity_enriches_course_and_workshop_activity_for_th
         assert {r[0] for r in fetch("SELECT id FROM instructor_recent_activity")} == {workshop_row.pk, course_row.pk}
     with acting_as(other_teacher):
         assert [r[0] for r in fetch("SELECT id FROM instructor_recent_activity")] == [foreign.pk]
-    with acting_as(b.user("Outsider")):
+    with acting_as(UserFactory(full_name="Outsider")):
         assert fetch("SELECT id FROM instructor_recent_activity") == []
 
 
@@ -188,7 +189,7 @@ def test_live_course_stats_figures_and_readers() -> None:
     c = b.cast()
     org = b.organization()
     type(c.course).objects.filter(pk=c.course.pk).update(organization=org)
-    students = [b.user(f"S{i}") for i in range(4)]
+    students = [UserFactory(full_name=f"S{i}") for i in range(4)]
     enrollments = [b.enroll(s, c.course, organization=org) for s in students]
     now = timezone.now()
     for e in enrollments[:2]:
@@ -206,18 +207,18 @@ def test_live_course_stats_figures_and_readers() -> None:
     StudentPresence.objects.create(user=students[3], course=c.course, status="away")
     StudentPresence.objects.create(user=c.instructor, course=c.course, status="online")
 
-    other_course = b.course(b.user("Other Teacher"), title="Elsewhere")
+    other_course = b.course(UserFactory(full_name="Other Teacher"), title="Elsewhere")
     expected = (c.course.pk, c.instructor.pk, 4, 2, Decimal("4.50"), 2, 2)
     sql = ("SELECT course_id, instructor_id, total_enrollments, completed_count, average_rating, review_count, "
            "online_students FROM live_course_stats")
     with acting_as(c.instructor):
         assert fetch(sql) == [expected]
-    org_admin = b.user("Org Admin", organization=org, role="org_admin")
+    org_admin = UserFactory(full_name="Org Admin", organization=org, role="org_admin")
     with acting_as(org_admin):  # the org's course; its enrollments and reviews through the org-admin policies
         assert [r[:2] for r in fetch(sql)] == [(c.course.pk, c.instructor.pk)]
     with acting_as(students[0]):
         assert fetch(sql) == []
-    with acting_as(b.user("Admin", role="admin")):
+    with acting_as(UserFactory(full_name="Admin", role="admin")):
         rows = {r[0]: r for r in fetch(sql)}
         assert rows[c.course.pk] == expected
         assert rows[other_course.pk] == (other_course.pk, other_course.instructor_id, 0, 0, None, 0, 0)

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from notifications.models import Notification
-from tests.notifications import builders as b
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +65,7 @@ def wait_until_blocked(conn: psycopg.Connection, pid: int) -> None:
 @pytest.mark.parametrize(("outcome", "expect_row"), [("commit", False), ("rollback", True)])
 def test_create_notification_waits_for_a_concurrent_recipient_deletion(
         connect: Any, outcome: str, expect_row: bool) -> None:
-    recipient = b.user("Leaving Soon")
+    recipient = UserFactory(full_name="Leaving Soon")
     deleter, notifier, observer = connect(), connect(), connect()
     observer.autocommit = True
     deleter.execute("DELETE FROM users WHERE id = %s", [recipient.pk])  # transaction open, row locked

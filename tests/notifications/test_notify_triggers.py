@@ -19,6 +19,7 @@ from instructors.models import CourseReview, Enrollment
 from notifications.models import Notification
 from organizations.models import User
 from payments.models import Payment
+from tests.factories import UserFactory
 from tests.notifications import builders as b
 from tests.world import acting_as
 from workshops.models import WorkshopRegistration
@@ -84,7 +85,7 @@ def test_a_student_self_enrolling_under_rls_notifies_the_instructor() -> None:
 @pytest.mark.parametrize("full_name", ["", "   "])
 def test_a_blank_student_name_reads_a_student(full_name: str) -> None:
     c = b.cast()
-    nameless = b.user()
+    nameless = UserFactory(full_name="Stu Dent")
     # New blank names are refused (users_full_name_not_blank, value bounds); rows stored before that rule
     # may still have one: make such a row (the constraint is back when the test's transaction ends).
     with connection.cursor() as cursor:
@@ -187,7 +188,7 @@ def test_waitlist_promotion_and_re_registration_notify_on_their_update() -> None
     re-registration that reuses a cancelled row."""
     c = b.cast()
     small = b.workshop(c.instructor, title="Tiny Lab", capacity_total=1, waitlist_enabled=True)
-    first, second = c.student, b.user("Wai Ting")
+    first, second = c.student, UserFactory(full_name="Wai Ting")
 
     def registered_students() -> list[str]:
         # one transaction: equal created_at and txid, so compare as a sorted list
@@ -325,7 +326,7 @@ def test_paying_for_ones_own_course_notifies_nobody() -> None:
 # --- no recipient: never blocks the student ------------------------------------------------------------------------
 
 def test_a_course_without_an_instructor_never_blocks_the_students_action() -> None:
-    student = b.user("Stu Dent")
+    student = UserFactory(full_name="Stu Dent")
     orphan = b.course(None, title="Orphaned")
     with acting_as(student):  # the student's own request path (free published course, policy-checked)
         assert b.enroll(student, orphan).pk
@@ -378,7 +379,7 @@ def create_notification(*args: Any) -> Any:
 
 
 def test_create_notification_inserts_one_row_and_returns_its_id() -> None:
-    recipient = b.user("Ada")
+    recipient = UserFactory(full_name="Ada")
     expires = timezone.now() + timedelta(days=1)
     pk = create_notification(recipient.pk, "announcement", "Hello", "Welcome aboard", '{"k": 1}', expires)
     note = Notification.objects.get(pk=pk)
@@ -407,7 +408,7 @@ def test_create_notification_for_no_user_or_an_unknown_user_is_a_silent_null() -
     (("announcement", "t", None), "23502", None),
 ])
 def test_create_notification_refuses_bad_input(args: tuple, sqlstate: str, constraint: str | None) -> None:
-    recipient = b.user("Ada")
+    recipient = UserFactory(full_name="Ada")
     with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
         create_notification(recipient.pk, *args)
     assert excinfo.value.__cause__.sqlstate == sqlstate
@@ -421,7 +422,7 @@ def test_create_notification_refuses_bad_input(args: tuple, sqlstate: str, const
     "cleanup_stale_presence()",
 ])
 def test_the_app_role_cannot_execute_these_functions(call: str) -> None:
-    victim = b.user("Victim")
+    victim = UserFactory(full_name="Victim")
     with acting_as(victim):
         with pytest.raises(ProgrammingError) as excinfo, transaction.atomic():
             b.sql_one(f"SELECT public.{call}", [victim.pk] if "%s" in call else [])

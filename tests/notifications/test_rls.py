@@ -6,41 +6,24 @@ Every read uses an unfiltered queryset (``visible_ids``), so only the policies d
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from humanglue.contract import load_contract
 from humanglue.contract.checks import COLUMN_UPDATE_TABLES
 from notifications.models import Notification, StudentPresence
 from tests.catalog import assert_app_verified
-from tests.world import World, acting_as, build_world, visible_ids
+from tests.db import refused
+from tests.world import World, acting_as, build_world, person, visible_ids
 
 pytestmark = pytest.mark.django_db
 
 TENANT_ROLES = ("student", "instructor", "member", "org_admin", "expert")
 ACTORS = ["anonymous", "outsider", "platform_admin"] + [f"{t}.{r}" for t in "ab" for r in TENANT_ROLES]
 CONTRACT = load_contract()
-
-
-def person(world: World, key: str) -> Any:
-    """``"a.student"`` -> tenant a's student; ``"outsider"``, ``"platform_admin"``; ``"anonymous"`` -> None."""
-    if key == "anonymous":
-        return None
-    if "." in key:
-        tenant, role = key.split(".")
-        return getattr(getattr(world, tenant), role)
-    return getattr(world, key)
-
-
-def refused(action: Callable[[], Any], sqlstate: str = "42501") -> None:
-    """``action`` fails with ``sqlstate`` (RLS check or missing column privilege), in its own savepoint."""
-    with pytest.raises(ProgrammingError) as excinfo, transaction.atomic():
-        action()
-    assert excinfo.value.__cause__.sqlstate == sqlstate
 
 
 def raw_insert(table: str, **values: Any) -> None:
@@ -157,9 +140,11 @@ def test_notification_insert(world: World, actor: str, recipient: str, allowed: 
             note = insert()
             assert note.pk in visible_ids(Notification)
         else:
-            refused(insert)
-            refused(lambda: raw_insert("notifications", user_id=person(world, recipient), type="question",
-                                       title="Hi", message="m"))
+            with refused("42501"):
+                insert()
+            with refused("42501"):
+                raw_insert("notifications", user_id=person(world, recipient), type="question", title="Hi",
+                           message="m")
 
 
 @pytest.mark.parametrize(("actor", "owner", "allowed"), [
@@ -198,8 +183,10 @@ def test_notification_columns_other_than_read_at_are_not_updatable(
     rows = Notification.objects.filter(pk=note_id(world, "a.instructor"))
     with acting_as(person(world, actor)):
         assert rows.update(read_at=timezone.now()) == 1  # the row is writable for this actor ...
-        refused(lambda: rows.update(**{column: value}))  # ... but only read_at (column grant)
-        refused(lambda: rows.update(user=person(world, actor)))
+        with refused("42501"):  # ... but only read_at (column grant)
+            rows.update(**{column: value})
+        with refused("42501"):
+            rows.update(user=person(world, actor))
 
 
 @pytest.mark.parametrize("actor", ["a.student", "a.instructor", "b.org_admin", "platform_admin"])
@@ -274,9 +261,11 @@ def test_presence_insert(world: World, actor: str, user: str, target: str, allow
         if allowed:
             assert join().pk in visible_ids(StudentPresence)
         else:
-            refused(join)
-            refused(lambda: raw_insert("student_presence", user_id=person(world, user),
-                                       **{f"{kind}_id": getattr(world, tenant).rows[kind]}))
+            with refused("42501"):
+                join()
+            with refused("42501"):
+                raw_insert("student_presence", user_id=person(world, user),
+                           **{f"{kind}_id": getattr(world, tenant).rows[kind]})
 
 
 @pytest.mark.parametrize(("registration_status", "allowed"), [
@@ -294,7 +283,8 @@ def test_presence_insert_needs_a_live_workshop_registration(
         if allowed:
             join()
         else:
-            refused(join)
+            with refused("42501"):
+                join()
 
 
 EXPIRED = "enrolled_at = now() - interval '10 days', expires_at = now() - interval '1 day'"
@@ -315,7 +305,8 @@ def test_presence_in_a_course_needs_an_active_enrollment(world: World, enrollmen
             if allowed:
                 assert own.update(status=status) == 1
             else:
-                refused(lambda status=status: own.update(status=status))
+                with refused("42501"):
+                    own.update(status=status)
         assert own.update(status="offline", connection_count=0) == 1  # leaving always works
         assert own.delete()[0] == 1
 
@@ -325,7 +316,8 @@ def test_presence_in_a_course_needs_an_active_enrollment(world: World, enrollmen
         if allowed:
             join()
         else:
-            refused(join)
+            with refused("42501"):
+                join()
 
 
 @pytest.mark.parametrize(("actor", "row", "allowed"), [
@@ -362,4 +354,5 @@ def test_presence_routing_columns_are_not_updatable(world: World, actor: str, fi
     value = {"user": world.a.member, "course": world.b.rows["course"], "workshop": world.a.rows["workshop"]}[field]
     with acting_as(person(world, actor)):
         assert rows.update(status="away") == 1  # the row is writable for this actor ...
-        refused(lambda: rows.update(**{field: value}))  # ... but not its routing columns (column grant)
+        with refused("42501"):  # ... but not its routing columns (column grant)
+            rows.update(**{field: value})

@@ -19,8 +19,10 @@ from organizations.models import User
 from payments.models import Certificate, Payment, RevenueTransaction
 from payments.services import payment_complete, payment_refund
 from talent.models import Consultation, EngagementRequest
+from tests.db import refused
+from tests.factories import PlatformAdminFactory, UserFactory
 from tests.talent import logic_data as data
-from tests.talent.logic_data import D, refused_with, sql, sql_one
+from tests.talent.logic_data import D, sql, sql_one
 from tests.world import acting_as
 from workshops.models import WorkshopRegistration
 
@@ -53,7 +55,7 @@ def refund(pay: Payment, cumulative: str, reason: str = "requested_by_customer")
 
 @pytest.fixture
 def people() -> dict[str, User]:
-    return {"instructor": data.user("instructor"), "student": data.user("student")}
+    return {"instructor": UserFactory(full_name="Instructor"), "student": UserFactory(full_name="Student")}
 
 
 # =============================================================================================
@@ -311,46 +313,47 @@ def test_refused_transitions(people, start: str, target: str) -> None:
     course = data.course(people["instructor"], "20.00")
     extra = {"refund_amount": D("20.00")} if start == "refunded" else {}
     pay = data.payment(people["student"], "course", "20.00", status=start, course=course, **extra)
-    refused_with("23514", "invalid_payment_transition",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(status=target))
+    with refused("23514", "invalid_payment_transition"):
+        Payment.objects.filter(pk=pay.pk).update(status=target)
     # Platform admins are held to the same rule (validation, not a guard).
-    with acting_as(data.platform_admin()):
-        refused_with("23514", "invalid_payment_transition",
-                     lambda: Payment.objects.filter(pk=pay.pk).update(status=target))
+    with acting_as(PlatformAdminFactory()):
+        with refused("23514", "invalid_payment_transition"):
+            Payment.objects.filter(pk=pay.pk).update(status=target)
 
 
 def test_immutable_columns_and_refund_rules(people) -> None:
     course, other_course = data.course(people["instructor"], "20.00"), data.course(people["instructor"], "20.00")
     pay = data.payment(people["student"], "course", "20.00", course=course, transaction_id="pi_fixed")
     changes = [{"amount": D("1.00")}, {"currency": "EUR"}, {"provider": "paypal"},
-               {"payment_type": "other", "course": None}, {"user": data.user("someone-else")},
+               {"payment_type": "other", "course": None}, {"user": UserFactory(full_name="Someone Else")},
                {"course": other_course}, {"transaction_id": "pi_other"}]
     for change in changes:
-        refused_with("23514", "immutable_column", lambda c=change: Payment.objects.filter(pk=pay.pk).update(**c))
-    refused_with("23514", "refund_requires_completed_payment",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00")))
+        with refused("23514", "immutable_column"):
+            Payment.objects.filter(pk=pay.pk).update(**change)
+    with refused("23514", "refund_requires_completed_payment"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00"))
     complete(pay)
     refund(pay, "10.00")
-    refused_with("23514", "refund_amount_decreased",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00")))
-    refused_with("23514", "refund_amount_decreased",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=None))
+    with refused("23514", "refund_amount_decreased"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("5.00"))
+    with refused("23514", "refund_amount_decreased"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=None)
     # Above the amount: the table's CHECK.
-    refused_with("23514", "payments_refund_amount_check",
-                 lambda: Payment.objects.filter(pk=pay.pk).update(refund_amount=D("20.01")))
+    with refused("23514", "payments_refund_amount_check"):
+        Payment.objects.filter(pk=pay.pk).update(refund_amount=D("20.01"))
     # Target ids may become NULL (what ON DELETE SET NULL does).
     Payment.objects.filter(pk=pay.pk).update(course=None)
     # A manual payment may receive its transaction id once.
     manual = data.payment(people["student"], "other", "3.00", provider="manual", transaction_id=None)
     Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-1")
-    refused_with("23514", "immutable_column",
-                 lambda: Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-2"))
+    with refused("23514", "immutable_column"):
+        Payment.objects.filter(pk=manual.pk).update(transaction_id="manual-2")
 
 
 @pytest.mark.parametrize("payment_type", ["course", "workshop", "consultation", "engagement"])
 def test_item_payments_must_name_their_target(people, payment_type: str) -> None:
-    refused_with("23514", "payment_target_required",
-                 lambda: data.payment(people["student"], payment_type, "10.00"))
+    with refused("23514", "payment_target_required"):
+        data.payment(people["student"], payment_type, "10.00")
 
 
 def test_the_payer_cannot_change_their_payment(people) -> None:
@@ -358,8 +361,8 @@ def test_the_payer_cannot_change_their_payment(people) -> None:
     with acting_as(people["student"]):
         pay = data.payment(people["student"], "course", "99.00", course=course)  # "Users can create pending"
         assert Payment.objects.filter(pk=pay.pk).update(status="completed") == 0  # no UPDATE policy
-        refused_with("42501", None, lambda: data.payment(people["student"], "course", "99.00", status="completed",
-                                                         course=course))
+        with refused("42501"):
+            data.payment(people["student"], "course", "99.00", status="completed", course=course)
 
 
 # =============================================================================================
@@ -454,11 +457,11 @@ def test_certificate_numbers_are_immutable(people) -> None:
     Certificate.objects.filter(pk=cert.pk).update(certificate_number=None)
     assert Certificate.objects.filter(pk=cert.pk).values_list("certificate_number", "title").get() == (
         number, "Renamed")
-    refused_with("23514", "immutable_column",
-                 lambda: Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-PRG-20250101-X"))
-    with acting_as(data.platform_admin()):
-        refused_with("23514", "immutable_column",
-                     lambda: Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-OTHER"))
+    with refused("23514", "immutable_column"):
+        Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-PRG-20250101-X")
+    with acting_as(PlatformAdminFactory()):
+        with refused("23514", "immutable_column"):
+            Certificate.objects.filter(pk=cert.pk).update(certificate_number="CERT-OTHER")
 
 
 def test_instructor_issues_a_numbered_certificate_under_the_app_role(people) -> None:
@@ -483,7 +486,7 @@ HISTORY = "SELECT * FROM public.get_user_payment_history(%s, %s, %s)"
 
 
 def test_payment_history_order_values_and_guard(people) -> None:
-    student, other, admin = people["student"], data.user("other"), data.platform_admin()
+    student, other, admin = people["student"], UserFactory(full_name="Other"), PlatformAdminFactory()
     course = data.course(people["instructor"], "99.00")
     old = data.payment(student, "course", "99.00", course=course)
     Payment.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
@@ -508,7 +511,7 @@ def test_payment_history_order_values_and_guard(people) -> None:
 
 
 def test_payment_history_paging_clamps() -> None:
-    payer = data.user("payer")
+    payer = UserFactory(full_name="Payer")
     sql("INSERT INTO payments (user_id, amount, currency, provider, transaction_id, status, payment_type, metadata, "
         "created_at, updated_at) SELECT %s, 1.00, 'USD', 'stripe', 'pi_bulk_' || g, 'pending', 'other', '{}', "
         "now() - g * interval '1 second', now() FROM generate_series(1, 205) g", [payer.pk])
@@ -519,13 +522,13 @@ def test_payment_history_paging_clamps() -> None:
 
 
 def test_user_certificates_order_and_guard(people) -> None:
-    student, admin = people["student"], data.platform_admin()
+    student, admin = people["student"], PlatformAdminFactory()
     older = certificate(student, "program", issue_date=datetime.date(2024, 1, 1))
     expired = certificate(student, "assessment", issue_date=datetime.date(2024, 6, 1),
                           expiry_date=datetime.date(2024, 12, 31), certificate_url="https://x/cert.pdf")
     verified = certificate(student, "program", issue_date=datetime.date(2024, 6, 1), is_verified=True)
     Certificate.objects.filter(pk=expired.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
-    certificate(data.user("other"), "program", is_verified=True)
+    certificate(UserFactory(full_name="Other"), "program", is_verified=True)
     expected = [
         (verified.pk, "Certificate", "program", verified.certificate_number, datetime.date(2024, 6, 1), None),
         (expired.pk, "Certificate", "assessment", expired.certificate_number, datetime.date(2024, 6, 1),
@@ -537,7 +540,7 @@ def test_user_certificates_order_and_guard(people) -> None:
         assert sql(query, [student.pk]) == expected
     with acting_as(admin):
         assert sql(query, [student.pk]) == expected
-    for caller in (data.user("stranger"), None):
+    for caller in (UserFactory(full_name="Stranger"), None):
         with acting_as(caller):
             assert sql(query, [student.pk]) == []  # even though one of them is publicly verifiable
 
@@ -563,7 +566,8 @@ def test_paid_enrollment_created_by_the_completion_path(people) -> None:
     with request_as(student):
         # The student opens a pending attempt but cannot enroll in a paid course by themself.
         data.payment(student, "course", "99.00", course=course, transaction_id="pi_flow_1")
-        refused_with("42501", None, lambda: Enrollment.objects.create(user=student, course=course))
+        with refused("42501"):
+            Enrollment.objects.create(user=student, course=course)
         assert Payment.objects.filter(transaction_id="pi_flow_1").update(status="completed") == 0
     with request_as(student):
         # The webhook/confirmation handler (flow step 5): system context inside the request.
@@ -596,8 +600,8 @@ def test_paid_enrollment_reactivated_by_the_completion_path(people) -> None:
     assert enrollment.status == "dropped"
     assert revenue(first)[-1] == ("refund", D("-99.00"), D("20.00"), D("-19.80"), D("-79.20"))
     with acting_as(student):
-        refused_with("42501", "enrollment_reactivation_forbidden",
-                     lambda: Enrollment.objects.filter(pk=enrollment.pk).update(status="enrolled"))
+        with refused("42501", "enrollment_reactivation_forbidden"):
+            Enrollment.objects.filter(pk=enrollment.pk).update(status="enrolled")
     second = data.payment(student, "course", "99.00", course=course, transaction_id="pi_second")
     with request_as(student):
         assert payment_complete(transaction_id="pi_second").status == "completed"
@@ -628,8 +632,8 @@ REFUND = "UPDATE payments SET refund_amount = %s WHERE transaction_id = %s"
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_completion_webhooks_write_one_sale_row() -> None:
-    course = data.course(data.user("instructor"), "99.00")
-    pay = data.payment(data.user("student"), "course", "99.00", course=course, transaction_id="pi_race")
+    course = data.course(UserFactory(full_name="Instructor"), "99.00")
+    pay = data.payment(UserFactory(full_name="Student"), "course", "99.00", course=course, transaction_id="pi_race")
     counts = []
     data.interleaved(lambda c: counts.append(c.execute(COMPLETE, ["pi_race"]).rowcount),
                      lambda c: counts.append(c.execute(COMPLETE, ["pi_race"]).rowcount))
@@ -639,8 +643,8 @@ def test_concurrent_completion_webhooks_write_one_sale_row() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refund_webhooks_write_one_row_per_increase() -> None:
-    course = data.course(data.user("instructor"), "99.00")
-    pay = data.payment(data.user("student"), "course", "99.00", status="completed", course=course,
+    course = data.course(UserFactory(full_name="Instructor"), "99.00")
+    pay = data.payment(UserFactory(full_name="Student"), "course", "99.00", status="completed", course=course,
                        transaction_id="pi_refund_race")
     # The same cumulative value twice: one refund row.
     data.interleaved(lambda c: c.execute(REFUND, [D("30.00"), "pi_refund_race"]),

@@ -21,17 +21,15 @@ from humanglue.contract.checks import SELECT_ONLY_TABLES
 from instructors.models import Enrollment
 from payments.models import Certificate, Payment, RevenueTransaction
 from tests.catalog import assert_app_verified
-from tests.db import refused as db_refused
+from tests.db import refused
 from tests.talent.rls_world import (
-    actor,
     allowed,
     for_both,
-    refused,
     row,
     select_problems,
     write_problems,
 )
-from tests.world import World, acting_as
+from tests.world import World, acting_as, person
 from workshops.models import Workshop, WorkshopRegistration
 
 pytestmark = pytest.mark.django_db
@@ -134,12 +132,13 @@ PAYMENT_INSERT_OK = {
 @pytest.mark.parametrize(("case", "who", "build"), PAYMENT_INSERTS, ids=[c[0] for c in PAYMENT_INSERTS])
 def test_payment_insert(world: World, case: str, who: str, build: Callable[[World], Payment]) -> None:
     obj = build(world)
-    with acting_as(actor(world, who)):
+    with acting_as(person(world, who)):
         if case in PAYMENT_INSERT_OK:
             insert(obj)
             assert Payment.objects.filter(pk=obj.pk).exists()
         else:
-            refused(lambda: insert(obj))
+            with refused("42501"):
+                insert(obj)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -216,13 +215,14 @@ def test_certificate_insert(completed_sources: World, case: str, who: str, build
                            outcome: str) -> None:
     world = completed_sources
     values = build(world)
-    with acting_as(actor(world, who)):
+    with acting_as(person(world, who)):
         if outcome == "ok":
             assert insert_certificate(**values) == 1
         elif outcome == "42501":
-            refused(lambda: insert_certificate(**values))
+            with refused("42501"):
+                insert_certificate(**values)
         else:
-            with db_refused("23514", "certificate_source_not_completed"):
+            with refused("23514", "certificate_source_not_completed"):
                 insert_certificate(**values)
 
 
@@ -233,7 +233,8 @@ def test_instructor_cannot_certify_a_visible_workshop_of_another_instructor(comp
     Workshop.objects.filter(pk=row(world, "b", "workshop").pk).update(status="published")
     with acting_as(world.a.instructor):
         assert Workshop.objects.filter(pk=row(world, "b", "workshop").pk).exists()
-        refused(lambda: insert_certificate(**workshop_cert(world, "b")))
+        with refused("42501"):
+            insert_certificate(**workshop_cert(world, "b"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -246,10 +247,13 @@ def test_revenue_transactions_are_read_only(world: World, who: str) -> None:
     new = RevenueTransaction(instructor=world.a.instructor, student=world.a.student, transaction_type="consultation",
                              amount=Decimal("10.00"), platform_fee_amount=Decimal("2.00"),
                              instructor_earnings=Decimal("8.00"))
-    with acting_as(actor(world, who)):
-        refused(lambda: insert(new))
-        refused(lambda: RevenueTransaction.objects.filter(pk=own.pk).update(payout_status="paid"))
-        refused(lambda: RevenueTransaction.objects.filter(pk=own.pk).delete())
+    with acting_as(person(world, who)):
+        with refused("42501"):
+            insert(new)
+        with refused("42501"):
+            RevenueTransaction.objects.filter(pk=own.pk).update(payout_status="paid")
+        with refused("42501"):
+            RevenueTransaction.objects.filter(pk=own.pk).delete()
     assert RevenueTransaction.objects.get(pk=own.pk).payout_status is None
 
 

@@ -5,93 +5,69 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import psycopg
-import pytest
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from instructors.models import Course
-from organizations.models import User, UserRoleGrant
+from organizations.models import User
 from payments.models import Payment
 from talent.models import Consultation, EngagementRequest, TalentProfile
 from tests.catalog import assert_verified
-from tests.sample_data import PASSWORD
+from tests.factories import (
+    ConsultationFactory,
+    CourseFactory,
+    EngagementRequestFactory,
+    PaymentFactory,
+    TalentProfileFactory,
+    UserFactory,
+    WorkshopFactory,
+)
 from workshops.models import Workshop
 
 D = Decimal
 
 
-def user(label: str, **extra: Any) -> User:
-    return User.objects.create_user(f"{label}-{uuid.uuid4().hex[:8]}@example.com", PASSWORD,
-                                    full_name=label.replace("-", " ").title(), **extra)
-
-
-def platform_admin() -> User:
-    admin = user("platform-admin", role="admin")
-    UserRoleGrant.objects.create(user=admin, role="super_admin_full")
-    return admin
-
-
 def expert(label: str = "expert", **profile: Any) -> tuple[User, TalentProfile]:
-    person = user(label)
-    values = {
-        "tagline": "Change leadership coach", "bio": "Twenty years of helping teams adapt to change.",
-        "years_experience": 12, "hourly_rate": D("150.00"),
-    }
-    values.update(profile)
-    return person, TalentProfile.objects.create(user=person, **values)
+    """A user with a talent profile (12 years, 150.00 an hour unless ``profile`` says otherwise)."""
+    person = UserFactory(full_name=label.replace("-", " ").title())
+    return person, TalentProfileFactory(user=person, **profile)
 
 
 def engagement(client: User, expert_user: User, **extra: Any) -> EngagementRequest:
-    values = {"focus_area": "Leadership", "hours_total": D("10.00"), "hourly_rate": D("150.00")}
-    values.update(extra)
-    return EngagementRequest.objects.create(client=client, expert=expert_user, **values)
+    return EngagementRequestFactory(client=client, expert=expert_user, **extra)
 
 
 def session(eng: EngagementRequest, start_in_days: int = 3, **extra: Any) -> Consultation:
     """A consultation inside ``eng`` (its parties; amount 0)."""
-    start = timezone.now() + timedelta(days=start_in_days)
-    values = {"pillar": "coaching", "scheduled_start": start, "scheduled_end": start + timedelta(hours=1)}
-    values.update(extra)
-    return Consultation.objects.create(user_id=eng.client_id, expert_id=eng.expert_id, engagement_request=eng,
-                                       **values)
+    extra.setdefault("scheduled_start", timezone.now() + timedelta(days=start_in_days))
+    return ConsultationFactory(user=eng.client, expert=eng.expert, engagement_request=eng, **extra)
 
 
 def consultation(client: User, expert_user: User, amount: str = "150.00", **extra: Any) -> Consultation:
     """A standalone paid booking."""
-    start = timezone.now() + timedelta(days=5)
-    values = {"pillar": "coaching", "scheduled_start": start, "scheduled_end": start + timedelta(hours=1),
-              "amount": D(amount)}
-    values.update(extra)
-    return Consultation.objects.create(user=client, expert=expert_user, **values)
+    extra.setdefault("scheduled_start", timezone.now() + timedelta(days=5))
+    return ConsultationFactory(user=client, expert=expert_user, amount=D(amount), **extra)
 
 
 def course(instructor: User | None, price: str = "99.00", **extra: Any) -> Course:
-    values = {"title": "Paid course", "slug": f"course-{uuid.uuid4().hex[:10]}", "pillar": "coaching",
-              "instructor": instructor, "price_amount": D(price), "status": "published"}
-    values.update(extra)
-    return Course.objects.create(**values)
+    extra.setdefault("title", "Paid course")
+    return CourseFactory(instructor=instructor, price_amount=D(price), **extra)
 
 
 def workshop(instructor: User, price: str = "49.99", **extra: Any) -> Workshop:
-    start = timezone.now() + timedelta(days=14)
-    values = {"title": "Paid workshop", "slug": f"ws-{uuid.uuid4().hex[:10]}", "pillar": "coaching",
-              "level": "beginner", "start_time": start, "end_time": start + timedelta(hours=2),
-              "duration_minutes": 120, "capacity_total": 20, "price_amount": D(price), "status": "published"}
+    values = {"title": "Paid workshop", "start_time": timezone.now() + timedelta(days=14), "capacity_total": 20}
     values.update(extra)
-    return Workshop.objects.create(instructor=instructor, **values)
+    return WorkshopFactory(instructor=instructor, price_amount=D(price), **values)
 
 
 def payment(payer: User, payment_type: str, amount: str, status: str = "pending", **extra: Any) -> Payment:
-    values = {"provider": "stripe", "transaction_id": f"pi_{uuid.uuid4().hex}"}
-    values.update(extra)
-    pay = Payment.objects.create(user=payer, payment_type=payment_type, amount=D(amount), status=status, **values)
+    pay = PaymentFactory(user=payer, payment_type=payment_type, amount=D(amount), status=status, **extra)
     pay.refresh_from_db()  # processed_at / refunded_at / status as the triggers left them
     return pay
 
@@ -106,17 +82,6 @@ def sql_one(query: str, params: list | tuple | None = None) -> tuple:
     rows = sql(query, params)
     assert len(rows) == 1, rows
     return rows[0]
-
-
-def refused_with(sqlstate: str, reason: str | None, write: Callable[[], Any]) -> None:
-    """``write`` fails with ``sqlstate`` and (when given) the CONSTRAINT reason ``reason``."""
-    with pytest.raises((IntegrityError, ProgrammingError)) as info:
-        with transaction.atomic():
-            write()
-    cause = info.value.__cause__
-    assert cause.sqlstate == sqlstate, cause
-    if reason is not None:
-        assert cause.diag.constraint_name == reason, cause
 
 
 # --- real parallel connections -------------------------------------------------------------------------

@@ -15,13 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pytest
-from django.db import ProgrammingError, transaction
-
-from organizations.models import User, UserRoleGrant
 from payments.models import Certificate, Payment
 from talent.models import Consultation, EngagementRequest, TalentProfile
-from tests.world import World, acting_as, build_world, visible_ids
+from tests.factories import RoleGrantFactory, UserFactory
+from tests.world import World, acting_as, build_world, person, visible_ids
 
 # Every caller of the matrix. "anonymous" is a request without a user (app.current_user_id() NULL).
 ACTORS = (
@@ -31,15 +28,6 @@ ACTORS = (
     "outsider", "platform_admin",
 )
 TENANTS = ("a", "b")
-
-
-def actor(world: World, name: str) -> User | None:
-    if name == "anonymous":
-        return None
-    if name in ("outsider", "platform_admin"):
-        return getattr(world, name)
-    tenant, role = name.split(".")
-    return getattr(getattr(world, tenant), role)
 
 
 def row(world: World, tenant: str, key: str) -> Any:
@@ -58,18 +46,10 @@ def build() -> World:
     TalentProfile.objects.filter(pk=row(world, "b", "talent_profile").pk).update(is_public=False)
     Certificate.objects.filter(pk=row(world, "b", "certificate").pk).update(is_verified=True)
     # An expert without a profile yet, holding the 'expert' role (the profile-creation gate).
-    new_expert = User.objects.create_user("new-expert@example.com", "sample-Password-42", full_name="New Expert")
-    UserRoleGrant.objects.create(user=new_expert, role="expert")
+    new_expert = UserFactory(email="new-expert@example.com", full_name="New Expert")
+    RoleGrantFactory(user=new_expert, role="expert")
     world.extra["new_expert"] = new_expert
     return world
-
-
-def refused(write: Callable[[], Any]) -> None:
-    """``write`` fails with SQLSTATE 42501 (an RLS WITH CHECK violation or a missing privilege)."""
-    with pytest.raises(ProgrammingError) as info:
-        with transaction.atomic():
-            write()
-    assert info.value.__cause__.sqlstate == "42501", info.value
 
 
 def allowed(pairs: Iterable[str]) -> set[tuple[str, str]]:
@@ -92,7 +72,7 @@ def select_problems(world: World, model: Any, key: str, visible: set[tuple[str, 
     """Actors whose unfiltered queryset of ``model`` differs from the rows ``visible`` allows."""
     problems = {}
     for name in ACTORS:
-        with acting_as(actor(world, name)):
+        with acting_as(person(world, name)):
             seen = visible_ids(model)
         expected = {row(world, t, key).pk for t in TENANTS if (name, t) in visible}
         if seen != expected:
@@ -107,7 +87,7 @@ def write_problems(world: World, model: Any, key: str, write: Callable[[Any], in
     problems = {}
     for name in ACTORS:
         for tenant in TENANTS:
-            with acting_as(actor(world, name)):
+            with acting_as(person(world, name)):
                 count = write(model.objects.filter(pk=row(world, tenant, key).pk))
             if count != int((name, tenant) in permitted):
                 problems[(name, tenant)] = count

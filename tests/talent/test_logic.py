@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from organizations.models import User
 from talent.models import Consultation, EngagementRequest, TalentProfile
+from tests.db import refused
+from tests.factories import PlatformAdminFactory, UserFactory
 from tests.talent import logic_data as data
-from tests.talent.logic_data import D, refused_with, sql, sql_one
+from tests.talent.logic_data import D, sql, sql_one
 from tests.world import acting_as
 
 pytestmark = pytest.mark.django_db
@@ -175,8 +177,8 @@ SUMMARY = "SELECT * FROM public.get_client_engagement_summary(%s)"
 
 
 def test_client_engagement_summary_values_and_guard() -> None:
-    client, other = data.user("client"), data.user("other")
-    admin = data.platform_admin()
+    client, other = UserFactory(full_name="Client"), UserFactory(full_name="Other")
+    admin = PlatformAdminFactory()
     expert_user, _ = data.expert()
     e_active = data.engagement(client, expert_user, hours_total=D("10.00"), hourly_rate=D("150.00"), status="active")
     data.engagement(client, expert_user, hours_total=D("5.00"), hourly_rate=D("120.00"), status="paused")
@@ -199,7 +201,7 @@ def test_client_engagement_summary_values_and_guard() -> None:
         assert sql(SUMMARY, [other.pk]) == []  # someone else's totals: no row
     with acting_as(admin):
         assert sql(SUMMARY, [client.pk]) == [expected]
-        assert sql(SUMMARY, [data.user("nobody").pk]) == [(0, 0, D("0"), D("0"), D("0"))]
+        assert sql(SUMMARY, [UserFactory(full_name="Nobody").pk]) == [(0, 0, D("0"), D("0"), D("0"))]
     with acting_as(None):
         assert sql(SUMMARY, [client.pk]) == []
     with acting_as(other):
@@ -207,7 +209,7 @@ def test_client_engagement_summary_values_and_guard() -> None:
 
 
 def test_client_engagement_summary_without_rows_is_zeros() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     with acting_as(client):
         assert sql(SUMMARY, [client.pk]) == [(0, 0, D("0"), D("0"), D("0"))]
 
@@ -218,7 +220,7 @@ def test_client_engagement_summary_without_rows_is_zeros() -> None:
 
 def test_rating_from_engagement_scores_insert_update_delete() -> None:
     expert_user, profile = data.expert()
-    c1, c2 = data.user("c1"), data.user("c2")
+    c1, c2 = UserFactory(full_name="C1"), UserFactory(full_name="C2")
     done = {"status": "completed", "completed_at": timezone.now()}
     e1 = data.engagement(c1, expert_user, client_satisfaction_score=5, **done)
     assert profile_counters(profile) == (D("5.00"), 1, 0)
@@ -238,7 +240,7 @@ def test_rating_from_engagement_scores_insert_update_delete() -> None:
 
 def test_rating_mixes_consultation_ratings_and_counts_completed_sessions() -> None:
     expert_user, profile = data.expert()
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     data.engagement(client, expert_user, client_satisfaction_score=5, status="completed",
                     completed_at=timezone.now())
     c1 = data.consultation(client, expert_user)
@@ -276,8 +278,8 @@ def test_rating_mixes_consultation_ratings_and_counts_completed_sessions() -> No
 def test_rating_moves_between_experts_and_skips_experts_without_profile() -> None:
     first, p1 = data.expert("first")
     second, p2 = data.expert("second")
-    no_profile = data.user("no-profile")
-    client = data.user("client")
+    no_profile = UserFactory(full_name="No Profile")
+    client = UserFactory(full_name="Client")
     eng = data.engagement(client, first, client_satisfaction_score=3, status="completed",
                           completed_at=timezone.now())
     assert profile_counters(p1) == (D("3.00"), 1, 0)
@@ -292,7 +294,7 @@ def test_rating_moves_between_experts_and_skips_experts_without_profile() -> Non
 
 def test_client_scores_under_the_app_role_and_counters_stay_read_only_for_the_api() -> None:
     expert_user, profile = data.expert()
-    client, admin = data.user("client"), data.platform_admin()
+    client, admin = UserFactory(full_name="Client"), PlatformAdminFactory()
     eng = data.engagement(client, expert_user, status="completed", completed_at=timezone.now())
     with acting_as(client):
         # The client has no UPDATE right on talent_profiles; the DEFINER trigger writes it.
@@ -316,7 +318,7 @@ def test_client_scores_under_the_app_role_and_counters_stay_read_only_for_the_ap
 # =============================================================================================
 
 def test_hours_recomputed_from_completed_sessions() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     expert_user, _ = data.expert()
     eng = data.engagement(client, expert_user, hours_total=D("5.00"), status="active")
     s1 = data.session(eng)
@@ -345,13 +347,14 @@ def test_hours_recomputed_from_completed_sessions() -> None:
 
 
 def test_hours_over_the_purchased_total_reject_the_session_change() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     expert_user, _ = data.expert()
     eng = data.engagement(client, expert_user, hours_total=D("2.00"), status="active")
     data.session(eng, status="completed", duration_minutes=90)
     late = data.session(eng, start_in_days=4)
     late.status, late.duration_minutes = "completed", 31
-    refused_with("23514", "check_hours_valid", lambda: late.save(update_fields=["status", "duration_minutes"]))
+    with refused("23514", "check_hours_valid"):
+        late.save(update_fields=["status", "duration_minutes"])
     assert hours_used(eng) == D("1.50")
     late.duration_minutes = 30  # exactly hours_total
     late.save(update_fields=["status", "duration_minutes"])
@@ -359,7 +362,7 @@ def test_hours_over_the_purchased_total_reject_the_session_change() -> None:
 
 
 def test_hours_move_with_a_session_between_engagements_and_survive_cascade_delete() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     expert_user, _ = data.expert()
     e1 = data.engagement(client, expert_user, status="active")
     e2 = data.engagement(client, expert_user, status="active")
@@ -375,7 +378,7 @@ def test_hours_move_with_a_session_between_engagements_and_survive_cascade_delet
 
 
 def test_expert_completes_a_session_under_the_app_role() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     expert_user, profile = data.expert()
     eng = data.engagement(client, expert_user, status="active")
     s = data.session(eng, status="scheduled")
@@ -395,8 +398,8 @@ def test_expert_completes_a_session_under_the_app_role() -> None:
 def test_concurrent_scores_for_one_expert_are_both_counted() -> None:
     expert_user, profile = data.expert()
     done = {"status": "completed", "completed_at": timezone.now()}
-    e1 = data.engagement(data.user("c1"), expert_user, **done)
-    e2 = data.engagement(data.user("c2"), expert_user, **done)
+    e1 = data.engagement(UserFactory(full_name="C1"), expert_user, **done)
+    e2 = data.engagement(UserFactory(full_name="C2"), expert_user, **done)
     score = "UPDATE engagement_requests SET client_satisfaction_score = %s WHERE id = %s"
     data.interleaved(lambda c: c.execute(score, [5, e1.pk]), lambda c: c.execute(score, [2, e2.pk]))
     assert profile_counters(profile) == (D("3.50"), 2, 0)
@@ -404,7 +407,7 @@ def test_concurrent_scores_for_one_expert_are_both_counted() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_session_completions_add_up() -> None:
-    client = data.user("client")
+    client = UserFactory(full_name="Client")
     expert_user, profile = data.expert()
     eng = data.engagement(client, expert_user, status="active")
     s1, s2 = data.session(eng), data.session(eng, start_in_days=4)

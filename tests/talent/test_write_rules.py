@@ -20,7 +20,7 @@ from organizations.models import Organization
 from talent.models import Consultation, EngagementRequest, TalentProfile
 from tests.db import fetch, refused
 from tests.talent.rls_world import row
-from tests.world import World, acting_as
+from tests.world import World, acting_as, person
 
 pytestmark = pytest.mark.django_db
 
@@ -113,11 +113,10 @@ def test_nobody_inserts_a_rating(world: World) -> None:
 
 @pytest.mark.parametrize("who", ["a.student", "a.expert", "platform_admin"])
 def test_parties_are_immutable_for_every_api_caller(world: World, who: str) -> None:
-    from tests.talent.rls_world import actor
 
     er, c = engagement(world), session(world)
     booking = standalone(world)
-    with acting_as(actor(world, who)):
+    with acting_as(person(world, who)):
         for obj, changes in [
             (er, {"expert": world.b.expert}), (er, {"client": world.a.member}),
             (booking, {"expert": world.b.expert}), (booking, {"user": world.a.member}),

@@ -16,20 +16,10 @@ from django.utils import timezone
 
 from organizations.models import UserRoleGrant
 from tests.db import as_user, fetch, refused
-from tests.world import World, acting_as, build_world, visible_ids
+from tests.world import World, acting_as, build_world, person, visible_ids
 from workshops.models import Workshop, WorkshopRegistration
 
 pytestmark = pytest.mark.django_db
-
-
-def person(world: World, key: str) -> Any:
-    """``"a.student"`` -> tenant a's student; ``"outsider"``, ``"platform_admin"``; ``"anonymous"`` -> None."""
-    if key == "anonymous":
-        return None
-    if "." in key:
-        tenant, role = key.split(".")
-        return getattr(getattr(world, tenant), role)
-    return getattr(world, key)
 
 
 @pytest.fixture

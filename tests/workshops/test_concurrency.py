@@ -7,25 +7,21 @@ its own READ COMMITTED transaction. The data is committed (``transaction=True``)
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import psycopg
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from organizations.models import User
+from tests.factories import UserFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopRegistration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEATS = 5
 REGISTRANTS = 30
-_serial = itertools.count()
 
 
 def conninfo() -> dict[str, Any]:
@@ -84,21 +80,6 @@ def cancel(registration_id: Any) -> Callable[[psycopg.Connection], int]:
     return job
 
 
-def make_workshop(waitlist: bool) -> Workshop:
-    instructor = User.objects.create_user(f"teacher{next(_serial)}@example.com", "pw-Concurrency-1",
-                                          full_name="Teacher")
-    start = timezone.now() + timedelta(days=7)
-    return Workshop.objects.create(
-        instructor=instructor, title="Popular", slug=f"popular-{next(_serial)}", pillar="coaching",
-        level="beginner", start_time=start, end_time=start + timedelta(hours=2), duration_minutes=120,
-        capacity_total=SEATS, waitlist_enabled=waitlist, status="published")
-
-
-def make_registrants() -> list[User]:
-    return [User.objects.create_user(f"fan{next(_serial)}@example.com", "pw-Concurrency-1", full_name=f"Fan {i}")
-            for i in range(REGISTRANTS)]
-
-
 def counters(workshop: Workshop) -> tuple[int, int, int]:
     w = Workshop.objects.get(pk=workshop.pk)
     return w.enrolled_count, w.waitlist_count, w.capacity_remaining
@@ -115,7 +96,8 @@ def fifo_waitlist(workshop: Workshop) -> list[Any]:
 
 
 def test_thirty_simultaneous_registrations_admit_exactly_five_and_waitlist_the_rest() -> None:
-    workshop, users = make_workshop(waitlist=True), make_registrants()
+    workshop = WorkshopFactory(title="Popular", capacity_total=SEATS, waitlist_enabled=True)
+    users = UserFactory.create_batch(REGISTRANTS)
     results = run_in_parallel([(u.pk, insert_registration(workshop.pk, u.pk)) for u in users])
     errors = [r for r in results.values() if isinstance(r, Exception)]
     assert errors == []
@@ -145,7 +127,8 @@ def test_thirty_simultaneous_registrations_admit_exactly_five_and_waitlist_the_r
 
 
 def test_thirty_simultaneous_registrations_without_waitlist_refuse_the_rest() -> None:
-    workshop, users = make_workshop(waitlist=False), make_registrants()
+    workshop = WorkshopFactory(title="Popular", capacity_total=SEATS, waitlist_enabled=False)
+    users = UserFactory.create_batch(REGISTRANTS)
     results = run_in_parallel([(u.pk, insert_registration(workshop.pk, u.pk)) for u in users])
     admitted = [r for r in results.values() if r == "registered"]
     refused = [r for r in results.values() if isinstance(r, psycopg.Error)]
@@ -158,8 +141,8 @@ def test_thirty_simultaneous_registrations_without_waitlist_refuse_the_rest() ->
 def test_repeatable_read_conflict_raises_40001_for_the_api_to_retry() -> None:
     """Under REPEATABLE READ a registration whose snapshot predates another one's commit cannot lock the
     workshop row the other changed: 40001, which the API retries (spec 50 §6, conventions §10)."""
-    workshop = make_workshop(waitlist=True)
-    first, second = make_registrants()[:2]
+    workshop = WorkshopFactory(title="Popular", capacity_total=SEATS, waitlist_enabled=True)
+    first, second = UserFactory.create_batch(2)
     params = conninfo()
     with psycopg.connect(**params) as early, psycopg.connect(**params) as late:
         early.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -211,9 +194,9 @@ def test_only_someone_who_may_register_can_lock_a_workshop() -> None:
     """Issue 9 item 10: workshop_admission_state() locks the workshop FOR UPDATE until the caller's transaction
     ends; an anonymous caller (directly, or through a registration that RLS refuses only after the BEFORE trigger)
     or a signed-in caller on a draft could hold every registration of that workshop."""
-    workshop = make_workshop(waitlist=False)
-    fan = User.objects.create_user(f"fan{next(_serial)}@example.com", "pw-Concurrency-1", full_name="Fan")
-    draft = make_workshop(waitlist=False)
+    workshop = WorkshopFactory(title="Popular", capacity_total=SEATS, waitlist_enabled=False)
+    fan = UserFactory()
+    draft = WorkshopFactory(title="Popular", capacity_total=SEATS, waitlist_enabled=False)
     Workshop.objects.filter(pk=draft.pk).update(status="draft")
     state = "SELECT * FROM public.workshop_admission_state(%s, NULL)"
     insert = "INSERT INTO workshop_registrations (workshop_id, user_id) VALUES (%s, %s)"

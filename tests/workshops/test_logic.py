@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import factory
 import pytest
 
 from humanglue.contract import load_contract
@@ -22,23 +23,17 @@ from organizations.models import Organization, User
 from tests.catalog import assert_verified
 from tests.db import as_user, refused
 from tests.db import fetch as sql
+from tests.factories import UserFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "logic-Password-42"
 _serial = itertools.count()
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 def db_now() -> datetime:
     return sql("SELECT now()")[0][0]
-
-
-def make_user(name: str, org: Organization | None = None, role: str | None = None) -> User:
-    extra = {"role": role} if role else {}
-    return User.objects.create_user(f"{name}-{next(_serial)}@example.com", PASSWORD, full_name=name.title(),
-                                    organization=org, **extra)
 
 
 @pytest.fixture
@@ -48,19 +43,17 @@ def org() -> Organization:
 
 @pytest.fixture
 def instructor(org: Organization) -> User:
-    return make_user("teacher", org)
+    return UserFactory(full_name="Teacher", organization=org)
 
 
-def make_workshop(instructor: User, **columns: Any) -> Workshop:
-    """A published workshop a week ahead, 5 seats, free, no waitlist, unless ``columns`` say otherwise."""
-    start = columns.pop("start_time", db_now() + timedelta(days=7))
-    values: dict[str, Any] = {
-        "title": "Workshop", "slug": f"ws-{next(_serial)}", "pillar": "adaptability", "level": "beginner",
-        "start_time": start, "end_time": start + timedelta(hours=2), "duration_minutes": None,
-        "capacity_total": 5, "status": "published",
-    }
-    values.update(columns)
-    return Workshop.objects.create(instructor=instructor, **values)
+class SmallWorkshopFactory(WorkshopFactory):
+    """This module's workshop: published a week ahead, 5 seats, free, no waitlist, and no duration given
+    (the database derives it from start and end)."""
+
+    pillar = "adaptability"
+    start_time = factory.LazyFunction(lambda: db_now() + timedelta(days=7))
+    capacity_total = 5
+    duration_minutes = None
 
 
 def register(user: User, workshop: Workshop, **columns: Any) -> WorkshopRegistration:
@@ -117,8 +110,8 @@ def backdate(row: WorkshopRegistration, minutes: int) -> None:
 def test_current_price(instructor: User, early_bird: str | None, deadline_hours: int | None,
                        expected: Decimal) -> None:
     deadline = db_now() + timedelta(hours=deadline_hours) if deadline_hours is not None else None
-    w = make_workshop(instructor, price_amount=Decimal("100.00"),
-                      price_early_bird=Decimal(early_bird) if early_bird else None, early_bird_deadline=deadline)
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("100.00"),
+                             price_early_bird=Decimal(early_bird) if early_bird else None, early_bird_deadline=deadline)
     with as_user(None):  # anonymous callers may ask (price is public)
         assert sql("SELECT public.workshop_current_price(%s)", [w.pk]) == [(expected,)]
 
@@ -145,16 +138,16 @@ def test_insert_ignores_supplied_derived_columns(instructor: User) -> None:
 
 
 def test_timezone_must_be_a_known_zone_name(instructor: User) -> None:
-    w = make_workshop(instructor, timezone="Europe/Paris")
+    w = SmallWorkshopFactory(instructor=instructor, timezone="Europe/Paris")
     with refused("23514", "invalid_timezone"):
-        make_workshop(instructor, timezone="Mars/Olympus_Mons")
+        SmallWorkshopFactory(instructor=instructor, timezone="Mars/Olympus_Mons")
     with refused("23514", "invalid_timezone"):
         Workshop.objects.filter(pk=w.pk).update(timezone="Nowhere/Town")
     assert Workshop.objects.filter(pk=w.pk).update(timezone="America/New_York") == 1
 
 
 def test_published_at_is_set_once_and_never_cleared(instructor: User) -> None:
-    w = make_workshop(instructor, status="draft")
+    w = SmallWorkshopFactory(instructor=instructor, status="draft")
     assert Workshop.objects.get(pk=w.pk).published_at is None
     Workshop.objects.filter(pk=w.pk).update(status="published")
     first = Workshop.objects.get(pk=w.pk).published_at
@@ -166,9 +159,9 @@ def test_published_at_is_set_once_and_never_cleared(instructor: User) -> None:
 
 
 def test_capacity_cannot_go_below_taken_seats(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=5)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=5)
     for i in range(3):
-        register(make_user(f"s{i}"), w)
+        register(UserFactory(full_name=f"S{i}"), w)
     with refused("23505", "capacity_below_taken_seats"):
         Workshop.objects.filter(pk=w.pk).update(capacity_total=2)
     with as_user(instructor), refused("23505", "capacity_below_taken_seats"):
@@ -178,14 +171,14 @@ def test_capacity_cannot_go_below_taken_seats(instructor: User) -> None:
 
 
 def test_workshop_id_is_immutable(instructor: User) -> None:
-    w = make_workshop(instructor)
+    w = SmallWorkshopFactory(instructor=instructor)
     with refused("23514", "immutable_column"):
         Workshop.objects.filter(pk=w.pk).update(id=uuid.uuid4())
 
 
 def test_instructor_cannot_write_counters(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=4)
-    register(make_user("s"), w)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=4)
+    register(UserFactory(full_name="S"), w)
     with as_user(instructor):
         assert Workshop.objects.filter(pk=w.pk).update(
             enrolled_count=99, waitlist_count=7, capacity_remaining=4, attended_count=3, feedback_count=5,
@@ -197,9 +190,9 @@ def test_instructor_cannot_write_counters(instructor: User) -> None:
 
 # ------------------------------------------------------------ §6.2 registration rules: registrant acting alone
 def test_registrant_insert_gets_server_price_hold_and_org(org: Organization, instructor: User) -> None:
-    w = make_workshop(instructor, price_amount=Decimal("50.00"), price_early_bird=Decimal("40.00"),
-                      early_bird_deadline=db_now() + timedelta(days=1))
-    student = make_user("student", org)
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("50.00"), price_early_bird=Decimal("40.00"),
+                             early_bird_deadline=db_now() + timedelta(days=1))
+    student = UserFactory(full_name="Student", organization=org)
     row = register(student, w, attendance_percentage=100, attendance_duration_minutes=120,
                    payment_status="completed", status="waitlisted", metadata={"source": "web"})
     assert (row.status, row.price_paid, row.payment_status, row.attendance_percentage,
@@ -210,8 +203,8 @@ def test_registrant_insert_gets_server_price_hold_and_org(org: Organization, ins
 
 
 def test_registrant_supplied_price_is_recomputed(instructor: User) -> None:
-    w = make_workshop(instructor, price_amount=Decimal("25.00"))
-    student = make_user("student")
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("25.00"))
+    student = UserFactory(full_name="Student")
     with as_user(student):
         (row,) = sql("INSERT INTO workshop_registrations (workshop_id, user_id, price_paid) VALUES (%s, %s, 0) "
                      "RETURNING status, price_paid, payment_status", [w.pk, student.pk])
@@ -219,30 +212,31 @@ def test_registrant_supplied_price_is_recomputed(instructor: User) -> None:
 
 
 def test_free_workshop_needs_no_payment(instructor: User) -> None:
-    row = register(make_user("student"), make_workshop(instructor))
+    row = register(UserFactory(full_name="Student"), SmallWorkshopFactory(instructor=instructor))
     assert (row.status, row.price_paid, row.payment_status) == ("registered", Decimal("0.00"), None)
 
 
 @pytest.mark.parametrize("status", ["attended", "no_show", "cancelled"])
 def test_registrant_may_only_ask_for_a_seat(instructor: User, status: str) -> None:
-    w, student = make_workshop(instructor), make_user("student")
+    w, student = SmallWorkshopFactory(instructor=instructor), UserFactory(full_name="Student")
     with as_user(student), refused("42501", "registration_transition_forbidden"):
         WorkshopRegistration.objects.create(workshop=w, user=student, price_paid=None, status=status)
 
 
 def test_full_workshop_with_waitlist_waitlists(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=1, waitlist_enabled=True, price_amount=Decimal("30.00"))
-    first = register(make_user("first"), w)
-    second = register(make_user("second"), w)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, waitlist_enabled=True,
+                             price_amount=Decimal("30.00"))
+    first = register(UserFactory(full_name="First"), w)
+    second = register(UserFactory(full_name="Second"), w)
     assert (first.status, first.payment_status) == ("registered", "pending")
     assert (second.status, second.price_paid, second.payment_status) == ("waitlisted", Decimal("30.00"), None)
     assert counters(w) == {"enrolled": 1, "waitlist": 1, "attended": 0, "remaining": 0}
 
 
 def test_full_workshop_without_waitlist_refuses(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=1)
-    register(make_user("first"), w)
-    late = make_user("late")
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1)
+    register(UserFactory(full_name="First"), w)
+    late = UserFactory(full_name="Late")
     with as_user(late), refused("23505", "workshop_full"):
         WorkshopRegistration.objects.create(workshop=w, user=late, price_paid=None)
     assert counters(w) == {"enrolled": 1, "waitlist": 0, "attended": 0, "remaining": 0}
@@ -251,8 +245,8 @@ def test_full_workshop_without_waitlist_refuses(instructor: User) -> None:
 @pytest.mark.parametrize(("status", "days"), [("draft", 7), ("cancelled", 7), ("completed", 7),
                                               ("in_progress", 7), ("published", -7)])
 def test_registration_needs_an_open_workshop(instructor: User, status: str, days: int) -> None:
-    w = make_workshop(instructor, status=status, start_time=db_now() + timedelta(days=days))
-    student = make_user("student")
+    w = SmallWorkshopFactory(instructor=instructor, status=status, start_time=db_now() + timedelta(days=days))
+    student = UserFactory(full_name="Student")
     with as_user(student), refused("23514", "workshop_not_open"):
         WorkshopRegistration.objects.create(workshop=w, user=student, price_paid=None)
     with refused("23514", "workshop_not_open"):  # staff too, for registered/waitlisted
@@ -260,8 +254,8 @@ def test_registration_needs_an_open_workshop(instructor: User, status: str, days
 
 
 def test_registrant_cancels_and_re_registers_at_the_current_price(instructor: User) -> None:
-    w = make_workshop(instructor, price_amount=Decimal("60.00"))
-    student = make_user("student")
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("60.00"))
+    student = UserFactory(full_name="Student")
     row = register(student, w)
     set_status(row, "cancelled", by=student)
     assert status_of(row) == ["cancelled"] and counters(w)["enrolled"] == 0
@@ -281,10 +275,10 @@ def test_registrant_cancels_and_re_registers_at_the_current_price(instructor: Us
     ("attended", "cancelled"), ("no_show", "registered"),
 ])
 def test_registrant_transitions_refused(instructor: User, start: str, target: str) -> None:
-    w = make_workshop(instructor, capacity_total=1, waitlist_enabled=True)
-    student = make_user("student")
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, waitlist_enabled=True)
+    student = UserFactory(full_name="Student")
     if start == "waitlisted":
-        register(make_user("holder"), w)
+        register(UserFactory(full_name="Holder"), w)
         row = register(student, w)
     elif start == "cancelled":
         row = staff_insert(w, student, status="cancelled")
@@ -299,8 +293,8 @@ def test_registrant_transitions_refused(instructor: User, start: str, target: st
 
 
 def test_registrant_update_keeps_server_columns(instructor: User) -> None:
-    w = make_workshop(instructor, price_amount=Decimal("20.00"))
-    student = make_user("student")
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("20.00"))
+    student = UserFactory(full_name="Student")
     row = register(student, w)
     with as_user(student):
         assert WorkshopRegistration.objects.filter(pk=row.pk).update(
@@ -315,9 +309,10 @@ def test_registrant_update_keeps_server_columns(instructor: User) -> None:
 
 @pytest.mark.parametrize("column", ["workshop_id", "user_id"])
 def test_registration_ids_are_immutable(instructor: User, column: str) -> None:
-    w = make_workshop(instructor)
-    row = register(make_user("student"), w)
-    other = make_workshop(instructor).pk if column == "workshop_id" else make_user("other").pk
+    w = SmallWorkshopFactory(instructor=instructor)
+    row = register(UserFactory(full_name="Student"), w)
+    other = (SmallWorkshopFactory(instructor=instructor) if column == "workshop_id"
+             else UserFactory(full_name="Other")).pk
     with refused("23514", "immutable_column"):
         WorkshopRegistration.objects.filter(pk=row.pk).update(**{column: other})
     with as_user(instructor), refused("23514", "immutable_column"):
@@ -332,8 +327,8 @@ def test_unknown_workshop_is_a_foreign_key_error(instructor: User) -> None:
 
 # ------------------------------------------------------------------------- §6.2 registration rules: staff
 def test_instructor_marks_attendance_and_completed_at_follows(instructor: User) -> None:
-    w = make_workshop(instructor)
-    row = register(make_user("student"), w)
+    w = SmallWorkshopFactory(instructor=instructor)
+    row = register(UserFactory(full_name="Student"), w)
     set_status(row, "attended", by=instructor, attendance_percentage=95)
     row.refresh_from_db()
     assert (row.status, row.attendance_percentage, row.completed_at) == ("attended", 95, db_now())
@@ -346,29 +341,29 @@ def test_instructor_marks_attendance_and_completed_at_follows(instructor: User) 
 
 def test_walk_in_skips_the_open_check_but_not_capacity(instructor: User) -> None:
     start = db_now() - timedelta(days=2)
-    w = make_workshop(instructor, status="completed", start_time=start, capacity_total=1,
-                      price_amount=Decimal("80.00"))
+    w = SmallWorkshopFactory(instructor=instructor, status="completed", start_time=start, capacity_total=1,
+                             price_amount=Decimal("80.00"))
     # Instructors have no INSERT policy on registrations: walk-ins are recorded by staff in system context.
-    row = staff_insert(w, make_user("walkin"), status="attended", price_paid=Decimal("0.00"))
+    row = staff_insert(w, UserFactory(full_name="Walkin"), status="attended", price_paid=Decimal("0.00"))
     assert (row.status, row.price_paid, row.payment_status, row.completed_at) == (
         "attended", Decimal("0.00"), None, db_now())
     assert counters(w) == {"enrolled": 1, "waitlist": 0, "attended": 1, "remaining": 0}
     with refused("23505", "workshop_full"):
-        staff_insert(w, make_user("second"), status="no_show", price_paid=Decimal("0.00"))
+        staff_insert(w, UserFactory(full_name="Second"), status="no_show", price_paid=Decimal("0.00"))
 
 
 def test_staff_price_is_kept_and_null_price_is_computed(instructor: User) -> None:
-    w = make_workshop(instructor, price_amount=Decimal("80.00"))
-    free_seat = staff_insert(w, make_user("guest"), price_paid=Decimal("0.00"))
-    paid = staff_insert(w, make_user("paid"))
+    w = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("80.00"))
+    free_seat = staff_insert(w, UserFactory(full_name="Guest"), price_paid=Decimal("0.00"))
+    paid = staff_insert(w, UserFactory(full_name="Paid"))
     assert (free_seat.price_paid, free_seat.payment_status) == (Decimal("0.00"), None)
     assert (paid.price_paid, paid.payment_status) == (Decimal("80.00"), "pending")
 
 
 def test_staff_promotion_without_a_free_seat_is_refused(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=1, waitlist_enabled=True)
-    register(make_user("first"), w)
-    waiting = register(make_user("second"), w)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, waitlist_enabled=True)
+    register(UserFactory(full_name="First"), w)
+    waiting = register(UserFactory(full_name="Second"), w)
     with as_user(instructor), refused("23505", "workshop_full"):
         WorkshopRegistration.objects.filter(pk=waiting.pk).update(status="registered")
     assert status_of(waiting) == ["waitlisted"]
@@ -377,18 +372,18 @@ def test_staff_promotion_without_a_free_seat_is_refused(instructor: User) -> Non
 def test_staff_explicit_waitlist(instructor: User) -> None:
     """An explicit ``waitlisted`` with a free seat is promoted at once (§6.3 step 3); on a full workshop it
     waits when the waitlist is enabled and is refused otherwise."""
-    w = make_workshop(instructor, capacity_total=1, waitlist_enabled=True)
-    early = staff_insert(w, make_user("early"), status="waitlisted")
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, waitlist_enabled=True)
+    early = staff_insert(w, UserFactory(full_name="Early"), status="waitlisted")
     assert early.status == "registered"
-    assert staff_insert(w, make_user("queued"), status="waitlisted").status == "waitlisted"
-    closed = make_workshop(instructor, capacity_total=1)
-    staff_insert(closed, make_user("seated"))
+    assert staff_insert(w, UserFactory(full_name="Queued"), status="waitlisted").status == "waitlisted"
+    closed = SmallWorkshopFactory(instructor=instructor, capacity_total=1)
+    staff_insert(closed, UserFactory(full_name="Seated"))
     with refused("23505", "workshop_full"):
-        staff_insert(closed, make_user("queued"), status="waitlisted")
+        staff_insert(closed, UserFactory(full_name="Queued"), status="waitlisted")
 
 
 def test_second_registration_of_the_same_user_is_a_duplicate(instructor: User) -> None:
-    w, student = make_workshop(instructor), make_user("student")
+    w, student = SmallWorkshopFactory(instructor=instructor), UserFactory(full_name="Student")
     register(student, w)
     with as_user(student), refused("23505", "workshop_registrations_workshop_id_user_id_key"):
         WorkshopRegistration.objects.create(workshop=w, user=student, price_paid=None)
@@ -396,8 +391,8 @@ def test_second_registration_of_the_same_user_is_a_duplicate(instructor: User) -
 
 def test_single_statement_overflow_is_waitlisted(instructor: User) -> None:
     """A BEFORE row trigger sees the rows the same statement admitted before it."""
-    w = make_workshop(instructor, capacity_total=2, waitlist_enabled=True)
-    users = [make_user(f"bulk{i}") for i in range(5)]
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=2, waitlist_enabled=True)
+    users = [UserFactory(full_name=f"Bulk{i}") for i in range(5)]
     rows = sql("INSERT INTO workshop_registrations (workshop_id, user_id) SELECT %s, unnest(%s::uuid[]) "
                "RETURNING status", [w.pk, [u.pk for u in users]])
     assert sorted(status for (status,) in rows) == ["registered", "registered", "waitlisted", "waitlisted",
@@ -410,10 +405,11 @@ def test_single_statement_overflow_is_waitlisted(instructor: User) -> None:
 def full_paid_workshop(instructor: User) -> dict[str, Any]:
     """2 seats at 30.00 taken by ``holder1`` and ``holder2``; ``w_a`` (oldest, 3 min), ``w_b`` (2 min) and
     ``w_c`` (1 min) waitlisted, inserted in the order c, a, b so that FIFO is by status_changed_at."""
-    w = make_workshop(instructor, capacity_total=2, waitlist_enabled=True, price_amount=Decimal("30.00"))
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=2, waitlist_enabled=True,
+                             price_amount=Decimal("30.00"))
     rows: dict[str, Any] = {"workshop": w}
     for name in ("holder1", "holder2", "w_c", "w_a", "w_b"):
-        rows[f"{name}_user"] = make_user(name)
+        rows[f"{name}_user"] = UserFactory(full_name=name.title())
         rows[name] = register(rows[f"{name}_user"], w)
     for name, minutes in (("w_a", 3), ("w_b", 2), ("w_c", 1)):
         backdate(rows[name], minutes)
@@ -439,9 +435,9 @@ def test_cancellation_promotes_the_oldest_waitlisted(full_paid_workshop: dict[st
 
 
 def test_fifo_ties_are_broken_by_id(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=1, waitlist_enabled=True)
-    holder = register(make_user("holder"), w)
-    waiting = [register(make_user(f"tie{i}"), w) for i in range(3)]
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, waitlist_enabled=True)
+    holder = register(UserFactory(full_name="Holder"), w)
+    waiting = [register(UserFactory(full_name=f"Tie{i}"), w) for i in range(3)]
     same = db_now() - timedelta(minutes=5)
     WorkshopRegistration.objects.filter(pk__in=[r.pk for r in waiting]).update(status_changed_at=same)
     set_status(holder, "cancelled")
@@ -525,8 +521,8 @@ def test_expired_holds_are_released_and_the_waitlist_promoted(full_paid_workshop
     backdate(rows["holder1"], 31)  # abandoned checkout
     WorkshopRegistration.objects.filter(pk=rows["holder2"].pk).update(payment_status="completed")
     backdate(rows["holder2"], 120)  # paid long ago: not a hold
-    other = make_workshop(instructor, price_amount=Decimal("10.00"))
-    fresh = register(make_user("fresh"), other)
+    other = SmallWorkshopFactory(instructor=instructor, price_amount=Decimal("10.00"))
+    fresh = register(UserFactory(full_name="Fresh"), other)
     backdate(fresh, 29)
 
     assert sql("SELECT public.release_expired_workshop_holds()") == [(1,)]
@@ -549,11 +545,11 @@ def test_expired_holds_are_released_and_the_waitlist_promoted(full_paid_workshop
 
 
 def test_late_payment_on_a_full_workshop_without_waitlist(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=1, price_amount=Decimal("10.00"))
-    late = register(make_user("late"), w)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=1, price_amount=Decimal("10.00"))
+    late = register(UserFactory(full_name="Late"), w)
     backdate(late, 45)
     assert sql("SELECT public.release_expired_workshop_holds()") == [(1,)]
-    register(make_user("taker"), w)
+    register(UserFactory(full_name="Taker"), w)
     with refused("23505", "workshop_full"):  # the webhook refunds
         set_status(late, "registered", payment_status="completed")
     Workshop.objects.filter(pk=w.pk).update(status="cancelled")
@@ -562,9 +558,9 @@ def test_late_payment_on_a_full_workshop_without_waitlist(instructor: User) -> N
 
 
 def test_admission_state_counts_other_seats(instructor: User) -> None:
-    w = make_workshop(instructor, capacity_total=3, waitlist_enabled=True)
-    mine = register(make_user("me"), w)
-    register(make_user("other"), w)
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=3, waitlist_enabled=True)
+    mine = register(UserFactory(full_name="Me"), w)
+    register(UserFactory(full_name="Other"), w)
     with as_user(mine.user):
         assert sql("SELECT * FROM public.workshop_admission_state(%s, %s)", [w.pk, mine.pk]) == [(True, 3, True, 1)]
         assert sql("SELECT * FROM public.workshop_admission_state(%s, NULL)", [w.pk]) == [(True, 3, True, 2)]
@@ -582,10 +578,10 @@ def test_release_needs_a_positive_interval(interval: str | None) -> None:
 def attended_workshop(instructor: User) -> dict[str, Any]:
     """A completed workshop with 3 attended registrations (``att0``..``att2``) and one no-show."""
     start = db_now() - timedelta(days=3)
-    w = make_workshop(instructor, status="completed", start_time=start, capacity_total=10)
+    w = SmallWorkshopFactory(instructor=instructor, status="completed", start_time=start, capacity_total=10)
     rows: dict[str, Any] = {"workshop": w}
     for name, status in (("att0", "attended"), ("att1", "attended"), ("att2", "attended"), ("absent", "no_show")):
-        rows[f"{name}_user"] = make_user(name)
+        rows[f"{name}_user"] = UserFactory(full_name=name.title())
         rows[name] = staff_insert(w, rows[f"{name}_user"], status=status, price_paid=Decimal("0.00"))
     return rows
 
@@ -606,7 +602,7 @@ def satisfaction(workshop: Workshop) -> tuple[Decimal | None, int]:
 def test_feedback_average_and_count(attended_workshop: dict[str, Any], instructor: User) -> None:
     rows = attended_workshop
     w = rows["workshop"]
-    decoy = make_workshop(instructor)
+    decoy = SmallWorkshopFactory(instructor=instructor)
     first = give_feedback(rows["att0_user"], rows["att0"], 5, workshop_id=decoy.pk, user_id=rows["att1_user"].pk)
     assert (first.workshop_id, first.user_id) == (w.pk, rows["att0_user"].pk)
     assert satisfaction(w) == (Decimal("5.00"), 1)
@@ -627,7 +623,7 @@ def test_feedback_requires_attendance(attended_workshop: dict[str, Any], instruc
     rows = attended_workshop
     with refused("23514", "feedback_requires_attendance"):
         give_feedback(rows["absent_user"], rows["absent"], 3)
-    registered = register(make_user("future"), make_workshop(instructor))
+    registered = register(UserFactory(full_name="Future"), SmallWorkshopFactory(instructor=instructor))
     with refused("23514", "feedback_requires_attendance"):
         give_feedback(registered.user, registered, 3)
 
@@ -647,7 +643,7 @@ def test_feedback_unknown_registration(attended_workshop: dict[str, Any]) -> Non
 def test_feedback_ids_are_immutable(attended_workshop: dict[str, Any], instructor: User, column: str) -> None:
     rows = attended_workshop
     fb = give_feedback(rows["att0_user"], rows["att0"], 5)
-    new_value = {"registration_id": rows["att1"].pk, "workshop_id": make_workshop(instructor).pk,
+    new_value = {"registration_id": rows["att1"].pk, "workshop_id": SmallWorkshopFactory(instructor=instructor).pk,
                  "user_id": rows["att1_user"].pk}[column]
     with refused("23514", "immutable_column"):
         WorkshopFeedback.objects.filter(pk=fb.pk).update(**{column: new_value})
@@ -672,19 +668,20 @@ def catalog_rows(instructor: User) -> dict[str, Workshop]:
     User.objects.filter(pk=instructor.pk).update(avatar_url="https://cdn.example.com/t.png")
     base = datetime(2031, 1, 15, 15, 30, tzinfo=UTC)
     w = {
-        "late_featured": make_workshop(instructor, start_time=base + timedelta(days=20), is_featured=True),
-        "soon": make_workshop(instructor, start_time=base, pillar="coaching", level="advanced",
-                              timezone="America/New_York", price_amount=Decimal("90.00"),
-                              price_early_bird=Decimal("70.00")),
-        "later": make_workshop(instructor, start_time=base + timedelta(days=10)),
-        "full_waitlist": make_workshop(instructor, start_time=base + timedelta(days=5), capacity_total=1,
-                                       waitlist_enabled=True),
-        "full": make_workshop(instructor, start_time=base + timedelta(days=6), capacity_total=1),
-        "draft": make_workshop(instructor, start_time=base, status="draft"),
-        "ended": make_workshop(instructor, start_time=db_now() - timedelta(days=1)),
+        "late_featured": SmallWorkshopFactory(instructor=instructor, start_time=base + timedelta(days=20),
+                                              is_featured=True),
+        "soon": SmallWorkshopFactory(instructor=instructor, start_time=base, pillar="coaching", level="advanced",
+                                     timezone="America/New_York", price_amount=Decimal("90.00"),
+                                     price_early_bird=Decimal("70.00")),
+        "later": SmallWorkshopFactory(instructor=instructor, start_time=base + timedelta(days=10)),
+        "full_waitlist": SmallWorkshopFactory(instructor=instructor, start_time=base + timedelta(days=5),
+                                              capacity_total=1, waitlist_enabled=True),
+        "full": SmallWorkshopFactory(instructor=instructor, start_time=base + timedelta(days=6), capacity_total=1),
+        "draft": SmallWorkshopFactory(instructor=instructor, start_time=base, status="draft"),
+        "ended": SmallWorkshopFactory(instructor=instructor, start_time=db_now() - timedelta(days=1)),
     }
-    register(make_user("a"), w["full_waitlist"])
-    register(make_user("b"), w["full"])
+    register(UserFactory(full_name="A"), w["full_waitlist"])
+    register(UserFactory(full_name="B"), w["full"])
     return w
 
 
@@ -730,19 +727,20 @@ def history(user_id: Any) -> list[dict[str, Any]]:
 def history_rows(org: Organization, instructor: User) -> dict[str, Any]:
     """``student`` (of ``org``): attended a past workshop (rated 4) three days ago, is 2nd on a waitlist since
     two days, cancelled a third registration yesterday."""
-    student = make_user("student", org)
+    student = UserFactory(full_name="Student", organization=org)
     now = db_now()
-    past = make_workshop(instructor, title="Past", status="completed", start_time=now - timedelta(days=2))
+    past = SmallWorkshopFactory(instructor=instructor, title="Past", status="completed",
+                                start_time=now - timedelta(days=2))
     attended = staff_insert(past, student, status="attended", price_paid=Decimal("15.00"),
                             registered_at=now - timedelta(days=3))
     give_feedback(student, attended, 4)
-    busy = make_workshop(instructor, title="Busy", capacity_total=1, waitlist_enabled=True)
-    register(make_user("holder"), busy)
-    waiting = [register(u, busy) for u in (make_user("w1"), student, make_user("w3"))]
+    busy = SmallWorkshopFactory(instructor=instructor, title="Busy", capacity_total=1, waitlist_enabled=True)
+    register(UserFactory(full_name="Holder"), busy)
+    waiting = [register(u, busy) for u in (UserFactory(full_name="W1"), student, UserFactory(full_name="W3"))]
     for row, minutes in zip(waiting, (30, 20, 10), strict=True):
         backdate(row, minutes)
     WorkshopRegistration.objects.filter(pk=waiting[1].pk).update(registered_at=now - timedelta(days=2))
-    dropped = make_workshop(instructor, title="Dropped")
+    dropped = SmallWorkshopFactory(instructor=instructor, title="Dropped")
     cancelled = staff_insert(dropped, student, registered_at=now - timedelta(days=1))
     set_status(cancelled, "cancelled")
     return {"student": student, "past": past, "attended": attended, "busy": busy, "waiting": waiting[1],
@@ -769,8 +767,8 @@ def test_history_rows(history_rows: dict[str, Any]) -> None:
 def test_history_access(history_rows: dict[str, Any], org: Organization) -> None:
     student = history_rows["student"]
     readers = {
-        "org_admin": make_user("orgadmin", org, role="org_admin"),
-        "platform": make_user("platform", role="admin"),
+        "org_admin": UserFactory(full_name="Orgadmin", organization=org, role="org_admin"),
+        "platform": UserFactory(full_name="Platform", role="admin"),
     }
     # The org admin gets only the rows of workshops they may SELECT (issue 9, workshops/0007): "Past" is a
     # completed workshop of no organization, which only its instructor, registrants and platform admins read.
@@ -779,7 +777,8 @@ def test_history_access(history_rows: dict[str, Any], org: Organization) -> None
         with as_user(reader):
             assert {row["workshop_title"] for row in history(student.pk)} == titles
     other_org = Organization.objects.create(name="Other", slug="other-org")
-    for reader in (make_user("peer", org), make_user("other-admin", other_org, role="org_admin"), None):
+    other_admin = UserFactory(full_name="Other-Admin", organization=other_org, role="org_admin")
+    for reader in (UserFactory(full_name="Peer", organization=org), other_admin, None):
         with as_user(reader), refused("42501", "history_forbidden"):
             history(student.pk)
     with as_user(None):
@@ -834,13 +833,13 @@ def test_automatic_columns_apply_to_owner_writes(org: Organization, instructor: 
     context, which skips only restrictions (a registrant's columns and transitions, the guards of
     status_changed_at and total_revenue). Every derived column is still derived for them."""
     long_ago = db_now() - timedelta(days=400)
-    w = make_workshop(instructor, capacity_total=3, price_amount=Decimal("30.00"), status="draft")
+    w = SmallWorkshopFactory(instructor=instructor, capacity_total=3, price_amount=Decimal("30.00"), status="draft")
     Workshop.objects.filter(pk=w.pk).update(status="published", enrolled_count=7, capacity_remaining=1,
                                             published_at=None, duration_minutes=None)
     w.refresh_from_db()
     assert (w.published_at, w.enrolled_count, w.capacity_remaining, w.duration_minutes) == (db_now(), 0, 3, 120)
 
-    student = make_user("student", org)
+    student = UserFactory(full_name="Student", organization=org)
     (row,) = sql("INSERT INTO workshop_registrations (workshop_id, user_id, status_changed_at, completed_at) "
                  "VALUES (%s, %s, %s, %s) RETURNING id, organization_id, price_paid, payment_status, "
                  "status_changed_at, completed_at", [w.pk, student.pk, long_ago, long_ago])
@@ -857,7 +856,7 @@ def test_automatic_columns_apply_to_owner_writes(org: Organization, instructor: 
     assert counters(w) == {"enrolled": 1, "waitlist": 0, "attended": 0, "remaining": 2}
 
     set_status(registration, "attended")
-    decoy = make_workshop(instructor)
+    decoy = SmallWorkshopFactory(instructor=instructor)
     (feedback,) = WorkshopFeedback.objects.bulk_create([WorkshopFeedback(
         registration=registration, workshop=decoy, user=instructor, overall_satisfaction=4)])
     feedback.refresh_from_db()

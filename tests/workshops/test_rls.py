@@ -8,19 +8,19 @@ refused UPDATEs/DELETEs affect 0 rows. Tenant b's expectations are tenant a's wi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from humanglue.contract import load_contract
 from tests.catalog import assert_app_verified, assert_verified
-from tests.db import fetch
-from tests.world import World, acting_as, build_world, visible_ids
+from tests.db import fetch, refused
+from tests.factories import WorkshopFactory
+from tests.world import World, acting_as, build_world, person, visible_ids
 from workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
 
 pytestmark = pytest.mark.django_db
@@ -32,29 +32,12 @@ TENANT_ROLES = ("student", "instructor", "member", "org_admin")
 ACTORS = ["anonymous", "outsider", "platform_admin"] + [f"{t}.{r}" for t in "ab" for r in TENANT_ROLES]
 
 
-def person(world: World, key: str) -> Any:
-    """``"a.student"`` -> tenant a's student; ``"outsider"``, ``"platform_admin"``; ``"anonymous"`` -> None."""
-    if key == "anonymous":
-        return None
-    if "." in key:
-        tenant, role = key.split(".")
-        return getattr(getattr(world, tenant), role)
-    return getattr(world, key)
-
-
 def pk_of(world: World, key: str) -> Any:
     """The primary key behind a label (``"a_draft"``) or the user behind an actor key (``"a.member"``)."""
     if key in world.extra["ids"]:
         return world.extra["ids"][key]
     user = person(world, key)
     return user.pk if user else None
-
-
-def refused(action: Callable[[], Any], sqlstate: str = "42501") -> None:
-    """``action`` fails with ``sqlstate`` in its own savepoint (an RLS WITH CHECK raises 42501)."""
-    with pytest.raises(ProgrammingError) as excinfo, transaction.atomic():
-        action()
-    assert excinfo.value.__cause__.sqlstate == sqlstate
 
 
 def swap(text: str) -> str:
@@ -71,12 +54,8 @@ def mirrored(expected: dict[str, set[str]]) -> dict[str, set[str]]:
     return full
 
 
-def make_workshop(instructor: Any, org: Any, slug: str, status: str, days: int) -> Workshop:
-    start = timezone.now() + timedelta(days=days)
-    return Workshop.objects.create(
-        instructor=instructor, organization=org, title=slug, slug=slug, pillar="coaching", level="beginner",
-        start_time=start, end_time=start + timedelta(hours=2), duration_minutes=120, capacity_total=10,
-        status=status)
+def in_days(days: int) -> datetime:
+    return timezone.now() + timedelta(days=days)
 
 
 @pytest.fixture
@@ -96,10 +75,13 @@ def world() -> World:
         ids[f"{t}_fb"] = tenant.rows["workshop_feedback"].pk
         # The student's registration belongs to the org (the admission trigger fills it in; set it explicitly).
         WorkshopRegistration.objects.filter(pk=ids[f"{t}_reg"]).update(organization=tenant.org)
-        ids[f"{t}_pub"] = make_workshop(tenant.instructor, tenant.org, f"{t}-pub", "published", 10).pk
-        closed = make_workshop(tenant.instructor, tenant.org, f"{t}-closed", "completed", -10)
+        ids[f"{t}_pub"] = WorkshopFactory(instructor=tenant.instructor, organization=tenant.org, title=f"{t}-pub",
+                                          slug=f"{t}-pub", start_time=in_days(10)).pk
+        closed = WorkshopFactory(instructor=tenant.instructor, organization=tenant.org, title=f"{t}-closed",
+                                 slug=f"{t}-closed", status="completed", start_time=in_days(-10))
         ids[f"{t}_closed"] = closed.pk
-        ids[f"{t}_indie"] = make_workshop(tenant.instructor, None, f"{t}-indie", "draft", 20).pk
+        ids[f"{t}_indie"] = WorkshopFactory(instructor=tenant.instructor, title=f"{t}-indie", slug=f"{t}-indie",
+                                            status="draft", start_time=in_days(20)).pk
         ids[f"{t}_member_reg"] = WorkshopRegistration.objects.create(
             workshop=closed, user=tenant.member, organization=tenant.org, status="attended",
             price_paid=Decimal("0.00")).pk
@@ -173,15 +155,17 @@ def test_unfiltered_querysets_show_exactly_the_allowed_rows(world: World, actor:
 ])
 def test_workshop_insert(world: World, actor: str, instructor: str, org: str | None, allowed: bool) -> None:
     def insert() -> Workshop:
-        return make_workshop(person(world, instructor), getattr(world, org).org if org else None,
-                             "new-workshop", "draft", 30)
+        return WorkshopFactory(instructor=person(world, instructor),
+                               organization=getattr(world, org).org if org else None, title="new-workshop",
+                               slug="new-workshop", status="draft", start_time=in_days(30))
 
     with acting_as(person(world, actor)):
         if allowed:
             row = insert()
             assert row.pk in visible_ids(Workshop)
         else:
-            refused(insert)
+            with refused("42501"):
+                insert()
 
 
 @pytest.mark.parametrize(("actor", "label", "count"), [
@@ -206,7 +190,8 @@ def test_workshop_update(world: World, actor: str, label: str, count: int) -> No
 
 def test_instructor_cannot_hand_a_workshop_to_someone_else(world: World) -> None:
     with acting_as(world.a.instructor):
-        refused(lambda: Workshop.objects.filter(pk=pk_of(world, "a_draft")).update(instructor=world.b.instructor))
+        with refused("42501"):
+            Workshop.objects.filter(pk=pk_of(world, "a_draft")).update(instructor=world.b.instructor)
 
 
 @pytest.mark.parametrize(("actor", "label", "count"), [
@@ -266,7 +251,8 @@ def test_registration_insert(world: World, actor: str, user: str, workshop: str,
             row = insert()
             assert row.pk in visible_ids(WorkshopRegistration)
         else:
-            refused(insert)
+            with refused("42501"):
+                insert()
 
 
 @pytest.mark.parametrize(("actor", "label", "count"), [
@@ -329,7 +315,8 @@ def test_feedback_insert(world: World, actor: str, allowed: bool) -> None:
             row = insert()
             assert row.pk in visible_ids(WorkshopFeedback)
         else:
-            refused(insert)
+            with refused("42501"):
+                insert()
 
 
 @pytest.mark.parametrize(("actor", "label", "count"), [

@@ -1,17 +1,16 @@
-"""Fixture F of spec 30 §10: built step by step, each numbered step committed in its own transaction.
+"""The acceptance data of spec 30 §10 (the spec's "fixture F"): built step by step, each numbered step committed in
+its own transaction.
 
-``build_fixture_f()`` runs steps 1-11 exactly as the spec lists them (paid enrollments through the
+``build_acceptance_data()`` runs steps 1-11 exactly as the spec lists them (paid enrollments through the
 payment-completion path, students working on lessons under the app role, the workshop payment, reviews,
 consultations and the payout job) and records what the spec's acceptance examples observe *between*
 steps (AE1 after step 5, AE2 after every lesson of steps 6-7, AE3 after step 8, AE4 after step 9) in
-``F.snapshots``. ``delete_fixture_f()`` removes every row it created.
+``AcceptanceData.snapshots``. ``delete_acceptance_data()`` removes every row it created.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -20,19 +19,19 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from humanglue.security.context import enter_app_role, leave_app_role
 from instructors.models import (
     Course,
     CourseLesson,
     CourseReview,
     CourseSection,
     Enrollment,
-    InstructorProfile,
     StudentProgress,
 )
-from organizations.models import User, UserRoleGrant
+from organizations.models import User
 from payments.models import Payment, RevenueTransaction
 from talent.models import Consultation
+from tests.db import as_user
+from tests.factories import InstructorProfileFactory, RoleGrantFactory, UserFactory
 from workshops.models import Workshop, WorkshopRegistration
 
 
@@ -41,22 +40,14 @@ def uid(n: int) -> uuid.UUID:
     return uuid.UUID(f"00000000-0000-0000-0000-{n:012d}")
 
 
-I1, I2, S1, S2, S3, ADM = uid(10), uid(11), uid(20), uid(21), uid(22), uid(99)
-
-
-@contextmanager
-def as_user(user_id: uuid.UUID | None) -> Iterator[None]:
-    """The request context (app role + caller) for a block whose writes are KEPT (unlike acting_as)."""
-    with transaction.atomic():
-        enter_app_role(user_id)
-        try:
-            yield
-        finally:
-            leave_app_role()
+# The spec's people I1, I2 (instructors), S1-S3 (students) and the platform admin.
+INSTRUCTOR_1, INSTRUCTOR_2 = uid(10), uid(11)
+STUDENT_1, STUDENT_2, STUDENT_3 = uid(20), uid(21), uid(22)
+ADMIN = uid(99)
 
 
 @dataclass
-class F:
+class AcceptanceData:
     users: dict[str, User] = field(default_factory=dict)
     courses: dict[str, Course] = field(default_factory=dict)
     sections: dict[str, CourseSection] = field(default_factory=dict)
@@ -74,13 +65,13 @@ def enrollment_state(enrollment_id: uuid.UUID) -> dict[str, Any]:
         "status", "progress_percentage", "completed_at", "last_accessed_at", "last_accessed_lesson_id").get()
 
 
-def course_counters(f: F) -> dict[str, tuple[int, int]]:
+def course_counters(f: AcceptanceData) -> dict[str, tuple[int, int]]:
     return {name: tuple(Course.objects.filter(pk=c.pk).values_list("enrolled_count", "completed_count").get())
             for name, c in f.courses.items()}
 
 
-def revenue_snapshot(f: F) -> dict[str, Any]:
-    rows = list(RevenueTransaction.objects.filter(instructor__in=[I1, I2]).values(
+def revenue_snapshot(f: AcceptanceData) -> dict[str, Any]:
+    rows = list(RevenueTransaction.objects.filter(instructor__in=[INSTRUCTOR_1, INSTRUCTOR_2]).values(
         "payment_id", "transaction_type", "amount", "platform_fee_amount", "instructor_earnings", "payment_status",
         "instructor_id", "course_id", "workshop_id", "enrollment_id", "workshop_registration_id"))
     return {
@@ -91,16 +82,18 @@ def revenue_snapshot(f: F) -> dict[str, Any]:
     }
 
 
-def _setup(f: F) -> None:
+def _setup(f: AcceptanceData) -> None:
     """Users, profiles, courses with their sections and lessons, workshops (before step 1)."""
     now = timezone.now()
-    names = {I1: ("i1", "Test Instructor"), I2: ("i2", "Other Instructor"), S1: ("s1", "Test Student 1"),
-             S2: ("s2", "Test Student 2"), S3: ("s3", "Test Student 3"), ADM: ("adm", "Admin")}
+    names = {INSTRUCTOR_1: ("i1", "Test Instructor"), INSTRUCTOR_2: ("i2", "Other Instructor"),
+             STUDENT_1: ("s1", "Test Student 1"), STUDENT_2: ("s2", "Test Student 2"),
+             STUDENT_3: ("s3", "Test Student 3"), ADMIN: ("adm", "Admin")}
     for pk, (key, full_name) in names.items():
-        f.users[key] = User.objects.create_user(f"f-{key}@example.com", None, id=pk, full_name=full_name)
-    UserRoleGrant.objects.create(user=f.users["adm"], role="admin")
+        # The spec's ids and e-mails; no password (built once per module, before the fast hasher is set).
+        f.users[key] = UserFactory(id=pk, email=f"f-{key}@example.com", password=None, full_name=full_name)
+    RoleGrantFactory(user=f.users["adm"], role="admin")
     for key in ("i1", "i2"):
-        InstructorProfile.objects.create(user=f.users[key], professional_title="Instructor")
+        InstructorProfileFactory(user=f.users[key])
 
     def course(key: str, instructor: str, title: str, status: str, price: str) -> Course:
         f.courses[key] = Course.objects.create(
@@ -134,7 +127,7 @@ def _setup(f: F) -> None:
     workshop("W3", "Draft Workshop", "draft", now + timedelta(days=14), "0.00")
 
 
-def _paid_enrollment(f: F, key: str, student: str, course: str) -> None:
+def _paid_enrollment(f: AcceptanceData, key: str, student: str, course: str) -> None:
     """Payment flow step 5 (spec 60): the pending payment exists; in one system-context transaction the
     completion path inserts the enrollment, then marks the payment completed (which writes the sale row)."""
     price = f.courses[course].price_amount
@@ -146,12 +139,12 @@ def _paid_enrollment(f: F, key: str, student: str, course: str) -> None:
         Payment.objects.filter(pk=f.payments[key].pk).update(status="completed")
 
 
-def _progress(f: F, enrollment: str, lesson: str, **values: Any) -> None:
+def _progress(f: AcceptanceData, enrollment: str, lesson: str, **values: Any) -> None:
     StudentProgress.objects.filter(enrollment=f.enrollments[enrollment], lesson=f.lessons[lesson]).update(**values)
 
 
-def build_fixture_f() -> F:
-    f = F()
+def build_acceptance_data() -> AcceptanceData:
+    f = AcceptanceData()
     with transaction.atomic():
         _setup(f)
 
@@ -169,20 +162,20 @@ def build_fixture_f() -> F:
     # Step 6: S1 completes C1 L1-L4, one transaction each, as S1 under the app role.
     f.snapshots["step_6"] = []
     for lesson in ("C1 L1", "C1 L2", "C1 L3", "C1 L4"):
-        with as_user(S1):
+        with as_user(f.users["s1"]):
             _progress(f, "E1", lesson, is_completed=True, time_spent_seconds=600)
         f.snapshots["step_6"].append(enrollment_state(f.enrollments["E1"].pk))
 
     # Step 7: S2 works on C1 L1 in two transactions.
-    with as_user(S2):
+    with as_user(f.users["s2"]):
         _progress(f, "E2", "C1 L1", time_spent_seconds=3725)
     f.snapshots["step_7a"] = enrollment_state(f.enrollments["E2"].pk)
-    with as_user(S2):
+    with as_user(f.users["s2"]):
         _progress(f, "E2", "C1 L1", is_completed=True)
     f.snapshots["step_7b"] = enrollment_state(f.enrollments["E2"].pk)
 
     # Step 8: E4 is dropped (by its student).
-    with as_user(S3):
+    with as_user(f.users["s3"]):
         Enrollment.objects.filter(pk=f.enrollments["E4"].pk).update(status="dropped")
     f.snapshots["after_step_8"] = course_counters(f)
 
@@ -232,7 +225,7 @@ def build_fixture_f() -> F:
     return f
 
 
-def delete_fixture_f(f: F) -> None:
+def delete_acceptance_data(f: AcceptanceData) -> None:
     """Delete every row of F (the database cascades do the rest); RESTRICT parents go first."""
     with transaction.atomic(), connection.cursor() as cursor:
         users = [u.pk for u in f.users.values()]

@@ -12,7 +12,8 @@ from django.utils import timezone
 from instructors.models import Enrollment, InstructorProfile, InstructorSettings, StudentActivity
 from payments.models import RevenueTransaction
 from tests.api_client import assert_error, client_for
-from tests.notifications.builders import course, enroll, user
+from tests.factories import UserFactory
+from tests.notifications.builders import course, enroll
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ PORTAL = ["dashboard/", "students/", "activity/", "revenue/", "settings/"]
 def world():
     """Two organizations, plus a second instructor in organization a with one student of their own."""
     world = build_world()
-    second = user("Second Teacher", organization=world.a.org)
+    second = UserFactory(full_name="Second Teacher", organization=world.a.org)
     InstructorProfile.objects.create(user=second, professional_title="Mentor")
     second_course = course(second, title="Second course", organization=world.a.org)
     world.extra.update(second=second, second_course=second_course,
@@ -114,7 +115,7 @@ def test_no_parameter_shows_another_instructors_students(world) -> None:
 def test_student_list_pages_filters_searches_and_sorts(world) -> None:
     instructor, the_course = world.a.instructor, world.a.rows["course"]
     now = timezone.now()
-    learners = [user(f"Learner {i:02d}") for i in range(25)]
+    learners = [UserFactory(full_name=f"Learner {i:02d}") for i in range(25)]
     for i, learner in enumerate(learners):
         row = enroll(learner, the_course)
         Enrollment.objects.filter(pk=row.pk).update(last_accessed_at=now - datetime.timedelta(minutes=i))

@@ -13,7 +13,8 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.selectors import decode_cursor
 from tests.api_client import assert_error, client_for
-from tests.notifications.builders import course, enroll, user
+from tests.factories import UserFactory
+from tests.notifications.builders import course, enroll
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_unread_count_counts_the_callers_unread_rows_and_follows_the_triggers(wo
     before = client.get(LIST + "unread-count/").json()["count"]
     assert before == Notification.objects.filter(user=instructor, read_at__isnull=True).count()
     # A new enrollment in the instructor's course: trigger_notify_new_enrollment writes to the inbox.
-    enroll(user("New Learner"), world.a.rows["course"])
+    enroll(UserFactory(full_name="New Learner"), world.a.rows["course"])
     assert client.get(LIST + "unread-count/").json() == {"count": before + 1}
     rows = client.get(LIST + "?type=enrollment").json()["results"]
     assert any("New Learner" in row["message"] and not row["is_read"] for row in rows)

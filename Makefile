@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py dbserver start
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed
 	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 

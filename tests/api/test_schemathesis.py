@@ -6,15 +6,10 @@ the schema (status code, content type, body). Examples per operation are bounded
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 import schemathesis
-from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -24,8 +19,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import PROJECT_DIR, _free_port, server_env
-
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 SEEDED_USER = "maya.chen@acme.example"  # an instructor of the Acme organization
 # The mark makes pytest-django create the test database; the tests themselves only speak HTTP.
@@ -34,39 +27,13 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def live_api(django_db_setup: None, django_db_blocker) -> Iterator[tuple[str, str]]:  # noqa: ANN001
-    """(base URL, bearer token): the seeded test database served by a real uvicorn process."""
-    from django.db import connection
+def live_api(seeded_live_server: str) -> tuple[str, str]:
+    """(base URL, bearer token of the seeded user) on the seeded live server."""
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from organizations.models import User
 
-    with django_db_blocker.unblock():
-        call_command("seed", verbosity=0)
-        token = str(RefreshToken.for_user(User.objects.get(email=SEEDED_USER)).access_token)
-        port = _free_port()
-        env = server_env(connection.settings_dict["NAME"])
-        # Throttles would turn most generated login attempts into 429s; a wide rate keeps them exercised.
-        env.update(THROTTLE_LOGIN_ADDRESS="100000/min", THROTTLE_LOGIN_ACCOUNT="100000/min",
-                   THROTTLE_ANONYMOUS_FORM="100000/min", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "humanglue.asgi:application", "--host",
-                                 "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=PROJECT_DIR, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{base}/healthz", timeout=2)
-                    break
-                except httpx.TransportError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("uvicorn did not start") from None
-                    time.sleep(0.2)
-            yield base, token
-        finally:
-            proc.terminate()
-            proc.wait(10)
-            call_command("flush", interactive=False, verbosity=0)  # later tests expect an empty database
+    return seeded_live_server, str(RefreshToken.for_user(User.objects.get(email=SEEDED_USER)).access_token)
 
 
 def _generated_schema() -> dict:

@@ -27,13 +27,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def live_api(seeded_live_server: str) -> tuple[str, str]:
+def live_api(seeded_live_server: str, django_db_blocker) -> tuple[str, str]:  # noqa: ANN001
     """(base URL, bearer token of the seeded user) on the seeded live server."""
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from organizations.models import User
 
-    return seeded_live_server, str(RefreshToken.for_user(User.objects.get(email=SEEDED_USER)).access_token)
+    with django_db_blocker.unblock():
+        token = str(RefreshToken.for_user(User.objects.get(email=SEEDED_USER)).access_token)
+    return seeded_live_server, token
 
 
 def _generated_schema() -> dict:

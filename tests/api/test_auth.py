@@ -120,6 +120,12 @@ def test_login_is_throttled_per_account_and_per_address(world, monkeypatch) -> N
     # Another account from the same address: counted per address too (4th and 5th pass, 6th refused).
     assert login(world.b.student.email).status_code == 200
     assert_error(login(world.b.member.email), 429, "throttled")
+    # The counts live in Django's cache (Redis when REDIS_URL is set), where every worker sees them.
+    from django.conf import settings
+
+    assert cache.get(LoginAddressThrottle().cache_format % {"scope": "login_address", "ident": "127.0.0.1"})
+    expected = "RedisCache" if settings.REDIS_URL else "LocMemCache"
+    assert settings.CACHES["default"]["BACKEND"].endswith(expected)
 
 
 def test_signup_creates_an_account_and_logs_in() -> None:

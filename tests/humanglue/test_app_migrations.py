@@ -15,8 +15,10 @@ PROJECT_APPS = project_apps()
 
 
 def existing_tables() -> set[str]:
+    """Tables and views (an unmanaged model reads a view, such as public_profiles)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                       "UNION ALL SELECT viewname FROM pg_views WHERE schemaname = 'public'")
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -1,7 +1,7 @@
 """Every request runs in one transaction under the app role (DESIGN.md §3, spec 00 §1).
 
-The caller is resolved first, as the owner (an authentication lookup is privileged), then the
-transaction starts with SET LOCAL ROLE humanglue_app and app.current_user_id. Any error response
+The caller is resolved first: the user a bearer token names (signed: no database read), or the
+session's user (an authentication lookup, in the system context). Then the transaction starts with SET LOCAL ROLE humanglue_app and app.current_user_id. Any error response
 rolls the transaction back; database refusals become 403/400/409 answers; serialization failures and
 deadlocks are retried up to three times, then answered with 409.
 """
@@ -14,6 +14,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from rest_framework.exceptions import APIException
 
 from humanglue.db.errors import DatabaseRefusal, classify
 
@@ -22,30 +23,40 @@ from .context import enter_app_role, leave_app_role, system_context
 MAX_ATTEMPTS = 3
 
 
-def _jwt_user_id(request: HttpRequest) -> UUID | None:
-    if not request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
-        return None
-    from rest_framework.exceptions import APIException
+def bearer_user_id(request: HttpRequest) -> str | None:
+    """The user id a valid bearer access token names, or None. No database read: the token is signed;
+    the user row is read afterwards by DRF's authentication, under the app role as that user (who may
+    read their own row), which refuses an inactive or deleted user with a 401."""
     from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.settings import api_settings
 
-    from humanglue.api.authentication import REQUEST_ATTRIBUTE
-
-    try:
-        result = JWTAuthentication().authenticate(request)
-    except APIException:
-        return None  # DRF answers 401 itself when the view authenticates again
-    if not result or not result[0].is_active:
+    authentication = JWTAuthentication()
+    raw = authentication.get_raw_token(authentication.get_header(request) or b"")
+    if raw is None:
         return None
-    setattr(request, REQUEST_ATTRIBUTE, result)  # DRF's authentication reuses it (humanglue.api.authentication)
-    return result[0].pk
+    try:
+        token = authentication.get_validated_token(raw)
+    except (TokenError, APIException):
+        return None  # DRF answers 401 itself when the view authenticates
+    user_id = token.get(api_settings.USER_ID_CLAIM)
+    return str(user_id) if user_id else None
 
 
-def resolve_caller(request: HttpRequest) -> UUID | None:
-    """The authenticated user's id (session or JWT bearer), looked up as the owner; None = anonymous."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_active:
-        return user.pk
-    return _jwt_user_id(request)
+def session_user_id(request: HttpRequest) -> UUID | None:
+    """The session's user (an authentication lookup in django_session and users: the system context)."""
+    with system_context():
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user.pk
+    return None
+
+
+def resolve_caller(request: HttpRequest) -> UUID | str | None:
+    """The caller: a bearer token's user (as DRF authenticates first), else the session's; None = anonymous."""
+    if request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
+        return bearer_user_id(request)
+    return session_user_id(request)
 
 
 def refusal_response(request: HttpRequest, refusal: DatabaseRefusal) -> HttpResponse:
@@ -62,8 +73,7 @@ class SecurityContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(self.exempt):
             return self.get_response(request)
-        with system_context():  # an authentication lookup: sessions and users, before any caller exists
-            caller = resolve_caller(request)
+        caller = resolve_caller(request)
         for _attempt in range(MAX_ATTEMPTS):
             request._retry_transaction = False  # type: ignore[attr-defined]
             with transaction.atomic():

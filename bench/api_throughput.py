@@ -32,6 +32,10 @@ ENDPOINTS = [
     ("course catalog, page of 20", "/api/v1/courses/?page_size=20"),
     ("instructor's students, page of 20", "/api/v1/instructor/students/?page_size=20"),
 ]
+# The parts worth reading in a profile: the project's code, DRF's serializers and pagination, the ORM's
+# SQL compiler, and the wait for the database.
+PROFILE_FOCUS = (r"humanglue|organizations|instructors|rest_framework/(serializers|pagination|generics)"
+                 r"|django/db/models/sql/compiler|psycopg/connection")
 SKIPPED_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL ROLE", "SELECT set_config")
 
 
@@ -65,6 +69,30 @@ def prepare(db_name: str) -> tuple[str, dict, str]:
     info = connection.connection.info  # where the project's server really is (the embedded one too)
     dsn = f"host={info.host} port={info.port} dbname={info.dbname} user=humanglue_web"
     return token, {"user_id": str(user.pk), "routes": routes}, dsn
+
+
+def profile(url: str, token: str, requests: int = 200) -> str:
+    """Where an endpoint's time goes: cProfile of ``requests`` in-process requests (Django's test client,
+    the same middleware and views), the top entries by cumulative and by own time."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    for _ in range(10):
+        client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(PROFILE_FOCUS, 18)
+    stats.sort_stats("tottime").print_stats(12)
+    return "\n".join("      " + line for line in out.getvalue().splitlines() if line.strip())
 
 
 def start(args: list[str], env: dict, port: int) -> subprocess.Popen:
@@ -144,6 +172,9 @@ def main() -> None:
             misses += ratio < TARGET
             print(f"{label:36} {api_rps:9} {percentile(api_lat, 50):7.1f} {percentile(api_lat, 99):7.1f} "
                   f"{bare_rps:10} {percentile(bare_lat, 50):7.1f} {percentile(bare_lat, 99):7.1f} {ratio:5.2f}x{flag}")
+            if ratio < TARGET:
+                print(f"    where the time goes ({url}, in process):")
+                print(profile(url, token))
             if api_err or bare_err:
                 print(f"    non-200 answers: API {api_err}, bare {bare_err}")
     finally:

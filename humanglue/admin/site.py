@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 
+
 @dataclass(frozen=True)
 class StaffRoles:
     """What the caller is, as the database's own helpers define it (spec 10 §5, spec 20 §5)."""

@@ -44,8 +44,6 @@ def staff_roles(request: HttpRequest) -> StaffRoles:
 
 
 class HumanGlueAdminSite(admin.AdminSite):
-    site_header = "HumanGlue administration"
-    site_title = "HumanGlue admin"
     # The backend has no public home page; the API's documentation is what there is to "view".
     site_url = "/api/docs/"
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 
 from humanglue.seeding import DemoContext, Fields, ScaleContext, sid
 from organizations.models import Organization, Team, TeamMember, User, UserRoleGrant
@@ -34,6 +35,37 @@ DEMO_LOGINS: tuple[tuple[str, str], ...] = (
     ("expert", "ava.johnson@humanglue.example"),
     ("outsider (no organization)", "outsider@humanglue.example"),
 )
+
+# The staff groups of the admin (issue 12): Django's model permissions per app and model; the rows each
+# staff member sees and may change are still decided by row level security. A permission here only puts
+# the page in the admin; a policy that refuses the write still refuses it.
+ORG_ADMIN_GROUP = "Organization admin"
+INSTRUCTOR_GROUP = "Instructor"
+VIEW, EDIT, ALL = ("view",), ("view", "add", "change"), ("view", "add", "change", "delete")
+STAFF_GROUPS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    ORG_ADMIN_GROUP: {
+        # Their organization (the billing columns stay the platform's: guard trigger), its teams, members,
+        # role grants and users (org admins add and edit their users; no policy lets them delete one).
+        "organizations": {"organization": ("view", "change"), "team": ALL, "teammember": ALL,
+                          "userrolegrant": ALL, "user": EDIT},
+        # What their organization learns: read only.
+        "instructors": {"course": VIEW, "enrollment": VIEW},
+        "workshops": {"workshop": VIEW, "workshopregistration": VIEW},
+        "assessments": {"assessment": VIEW},
+    },
+    INSTRUCTOR_GROUP: {
+        "instructors": {"instructorprofile": ("view", "change"), "instructorsettings": ("view", "change"),
+                        "course": ALL, "coursesection": ALL, "courselesson": ALL,
+                        "enrollment": ("view", "change"), "studentprogress": VIEW, "studentactivity": VIEW,
+                        "coursereview": ("view", "change"), "quizattempt": VIEW,
+                        "assignmentsubmission": ("view", "change")},
+        "workshops": {"workshop": ALL, "workshopregistration": ("view", "change"), "workshopfeedback": VIEW},
+        "payments": {"revenuetransaction": VIEW, "certificate": VIEW},
+    },
+}
+# Seeded people who are staff, and their group (platform admins are superusers and need none).
+STAFF_PEOPLE = {"acme_admin": ORG_ADMIN_GROUP, "globex_admin": ORG_ADMIN_GROUP,
+                "maya": INSTRUCTOR_GROUP, "leo": INSTRUCTOR_GROUP, "sam": INSTRUCTOR_GROUP}
 
 
 def seed_demo(ctx: DemoContext) -> None:
@@ -122,6 +154,33 @@ def seed_demo(ctx: DemoContext) -> None:
     for team, name, role in memberships:
         ctx.row(TeamMember, f"team_member:{team}:{name}", natural={"team": team_rows[team], "user": u[name]},
                 role=role)
+
+    ctx.say("staff groups of the admin")
+    groups = {name: staff_group(name) for name in STAFF_GROUPS}
+    for name, group in STAFF_PEOPLE.items():
+        User.objects.filter(pk=u[name].pk, is_staff=False).update(is_staff=True)
+        u[name].groups.add(groups[group])
+
+
+def staff_group(name: str) -> Group:
+    """The staff group ``name``; created with its permissions only when missing, so a platform admin's
+    later edits of the group survive another seed run."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        group.permissions.set(_permissions(STAFF_GROUPS[name]))
+    return group
+
+
+def _permissions(spec: dict[str, dict[str, tuple[str, ...]]]) -> list[Permission]:
+    wanted = {(app, f"{action}_{model}") for app, models in spec.items()
+              for model, actions in models.items() for action in actions}
+    found = list(Permission.objects.filter(content_type__app_label__in={app for app, _ in wanted})
+                 .select_related("content_type"))
+    found = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:  # a renamed model: the group would silently lack a page
+        raise LookupError(f"permissions missing (run migrate first): {sorted(missing)}")
+    return found
 
 
 class _PasswordHash:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from humanglue.db.columns import MaintainedColumnsModel, created_at, json_array, json_object, updated_at, uuid_pk
 from humanglue.db.fields import EnumField
 from organizations.enums import AiPillar, AssessmentStatus
+from organizations.naming import related_label, user_name
 
 # The ON DELETE action the database performs for every FK of this app (spec 50 §4–§5).
 DB_ON_DELETE = {
@@ -150,7 +151,7 @@ class Assessment(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_pillar_display()} assessment of {self.user_id} ({self.status})"
+        return f"{self.get_pillar_display()} assessment of {user_name(self, 'user')} ({self.get_status_display()})"
 
 
 class AssessmentResponse(models.Model):
@@ -228,4 +229,4 @@ class AssessmentResponse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question_id} of {self.assessment_id}"
+        return f"Question {self.question_number} ({self.question_id}) of {related_label(self, 'assessment')}"

@@ -24,6 +24,7 @@ class StudentPresenceAdmin(ContractModelAdmin):
     list_display = ("user", "status", "course", "workshop", "connection_count", "last_seen_at")
     list_filter = ("status",)
     search_fields = ("user__email", "user__full_name")
-    raw_id_fields = ("user", "course", "workshop")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ("course", "workshop")
     list_select_related = ("user", "course", "workshop")
     readonly_fields = ("connection_count",)

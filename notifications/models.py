@@ -14,6 +14,7 @@ from django.db import models
 
 from humanglue.db.columns import MaintainedColumnsModel, created_at, json_object, uuid_pk
 from humanglue.db.constraints import jsonb_type_check, jsonb_typeof_is
+from organizations.naming import related_label, user_name
 
 from .fields import CurrentXactId, Xid8Field
 
@@ -94,7 +95,7 @@ class Notification(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.type}: {self.title}"
+        return f"{self.get_type_display()}: {self.title}"
 
 
 class StudentPresence(models.Model):
@@ -171,5 +172,5 @@ class StudentPresence(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f"course {self.course_id}" if self.course_id else f"workshop {self.workshop_id}"
-        return f"{self.user_id} {self.status} in {target}"
+        target = related_label(self, "course") if self.course_id else related_label(self, "workshop")
+        return f"{user_name(self, 'user')} {self.get_status_display().lower()} in {target}"

@@ -6,25 +6,47 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from humanglue.admin.base import RowSecurityAdminMixin, SecretSafeAdminMixin
+from humanglue.admin.forms import GroupedFormMixin
 
 from .forms import UserAddForm, UserEditForm
 from .models import Organization, Team, TeamMember, User, UserRoleGrant
+from .selectors import organization_members
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(GroupedFormMixin, RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "subscription_tier", "subscription_status", "max_users", "is_active", "created_at"]
     list_filter = ["subscription_tier", "subscription_status", "is_active"]
     search_fields = ["name", "slug", "industry"]
-    raw_id_fields = ["primary_contact"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["primary_contact"]
     readonly_fields = ["created_at", "updated_at"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "industry", "company_size", "primary_contact", "is_active")}),
+        (_("Subscription"), {"fields": ("subscription_tier", "subscription_status", "subscription_expires_at",
+                                        "max_users", "max_teams")}),
+        (_("Brand"), {"fields": ("logo_url", "website")}),
+        (_("Settings"), {"fields": ("settings", "metadata")}),
+        (_("Dates"), {"fields": ("created_at", "updated_at")}),
+    )
 
 
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
     extra = 0
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]  # organizations can be large: search, not a list
     readonly_fields = ["joined_at"]
+
+    def get_formset(self, request: HttpRequest, obj: Team | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            # A team's members come from its organization (the database refuses anyone else): say so
+            # on the form before the database has to.
+            user = formset.form.base_fields["user"]
+            user.queryset = organization_members(organization_id=obj.organization_id)
+            user.error_messages["invalid_choice"] = (
+                f"Choose a member of {obj.organization}: only its members may join its teams.")
+        return formset
 
 
 @admin.register(Team)
@@ -32,7 +54,7 @@ class TeamAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "parent_team", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "organization__name"]
-    raw_id_fields = ["organization", "parent_team"]
+    autocomplete_fields = ["organization", "parent_team"]
     list_select_related = ["organization", "parent_team"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [TeamMemberInline]
@@ -42,7 +64,8 @@ class UserRoleGrantInline(admin.TabularInline):
     model = UserRoleGrant
     fk_name = "user"
     extra = 0
-    raw_id_fields = ["organization", "granted_by"]
+    autocomplete_fields = ["organization"]
+    raw_id_fields = ["granted_by"]
     readonly_fields = ["granted_at", "created_at"]
 
 
@@ -57,7 +80,7 @@ class UserAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, DjangoUserAdmin):
     list_filter = ["role", "status", "is_staff", "is_superuser", "organization"]
     search_fields = ["email", "full_name", "company_name"]
     list_select_related = ["organization"]
-    raw_id_fields = ["organization"]
+    autocomplete_fields = ["organization"]
     readonly_fields = ["is_active", "last_login", "created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("email",)}),  # no password hash: the app role may not read it
@@ -86,7 +109,7 @@ class TeamMemberAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAd
     list_display = ["user", "team", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "team__name"]
-    raw_id_fields = ["user", "team"]
+    autocomplete_fields = ["user", "team"]
     list_select_related = ["user", "team"]
 
 
@@ -95,6 +118,7 @@ class UserRoleGrantAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.Mode
     list_display = ["user", "role", "organization", "granted_at", "expires_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "organization__name"]
-    raw_id_fields = ["user", "organization", "granted_by"]
+    autocomplete_fields = ["user", "organization"]
+    raw_id_fields = ["granted_by"]
     list_select_related = ["user", "organization"]
     readonly_fields = ["granted_at", "created_at"]

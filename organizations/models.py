@@ -19,6 +19,7 @@ from humanglue.db.columns import SecretColumnsModel, SecretColumnsQuerySet, crea
 from humanglue.db.fields import EnumField, SecretCharField
 
 from .enums import UserRole
+from .naming import related_label, user_name
 
 # The ON DELETE action the database performs for every FK of this app (spec 10 §3), as
 # "<model>.<field>": action. Migrations apply them with humanglue.db.operations.SetOnDelete and a
@@ -283,7 +284,8 @@ class User(SecretColumnsModel, AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.email
+        # The row's own columns: naming a user never needs another read.
+        return f"{self.full_name} ({self.email})" if self.full_name else self.email
 
     def clean(self) -> None:
         super().clean()
@@ -332,7 +334,7 @@ class TeamMember(models.Model):
         indexes = [models.Index(fields=["role"], name="idx_team_members_role")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.team_id} ({self.role})"
+        return f"{user_name(self, 'user')} in {related_label(self, 'team')} ({self.get_role_display()})"
 
 
 PLATFORM_ROLES = ("admin", "super_admin_full", "super_admin_courses")
@@ -393,7 +395,8 @@ class UserRoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role} for {self.user_id}" + (f" in {self.organization_id}" if self.organization_id else "")
+        scope = f" in {related_label(self, 'organization')}" if self.organization_id else " (platform)"
+        return f"{self.get_role_display()}: {user_name(self, 'user')}{scope}"
 
 
 class PublicProfile(models.Model):

@@ -6,20 +6,32 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from humanglue.admin.base import ContractModelAdmin
+from humanglue.admin.forms import GroupedFormMixin
 
 from .models import Certificate, Payment, RevenueTransaction
 
 
 @admin.register(Payment)
-class PaymentAdmin(ContractModelAdmin):
-    list_display = ["id", "user", "payment_type", "amount", "currency", "status", "provider", "refund_amount",
+class PaymentAdmin(GroupedFormMixin, ContractModelAdmin):
+    list_display = ["__str__", "user", "payment_type", "amount", "currency", "status", "provider", "refund_amount",
                     "created_at"]
     list_filter = ["status", "payment_type", "provider", "organization"]
     search_fields = ["transaction_id", "invoice_number", "user__email"]
-    raw_id_fields = ["user", "organization", "course", "workshop", "consultation", "engagement_request"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["organization", "course", "workshop", "consultation", "engagement_request"]
     list_select_related = ["user"]
     readonly_fields = ["related_entity_id", "refunded_at", "processed_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("user", "organization", "payment_type", "status")}),
+        ("Amount", {"fields": ("amount", "currency", "refund_amount", "refund_reason")}),
+        ("Paid for", {"fields": ("course", "workshop", "consultation", "engagement_request")}),
+        ("Provider", {"fields": ("payment_method", "provider", "transaction_id", "provider_customer_id",
+                                 "provider_status")}),
+        ("Invoice", {"fields": ("invoice_number", "invoice_url", "metadata")}),
+        # related_entity_id repeats the "paid for" row's key: left out.
+        ("Kept by the database", {"fields": ("processed_at", "refunded_at", "created_at", "updated_at")}),
+    )
 
 
 @admin.register(Certificate)
@@ -28,7 +40,8 @@ class CertificateAdmin(ContractModelAdmin):
                     "is_verified"]
     list_filter = ["certificate_type", "is_verified"]
     search_fields = ["certificate_number", "title", "user__email", "issuer_name"]
-    raw_id_fields = ["user", "course", "workshop", "assessment", "issued_by"]
+    raw_id_fields = ["user", "issued_by"]
+    autocomplete_fields = ["course", "workshop", "assessment"]
     list_select_related = ["user"]
     readonly_fields = ["certificate_number", "created_at", "updated_at"]
     date_hierarchy = "issue_date"

@@ -31,6 +31,7 @@ from humanglue.db.columns import (
 from humanglue.db.constraints import ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
 from humanglue.db.fields import EnumField
 from organizations.enums import PaymentStatus, TransactionType
+from organizations.naming import user_name
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as
 # "<model>.<field>": action.
@@ -267,7 +268,8 @@ class Payment(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment_type} {self.amount} {self.currency} ({self.status})"
+        kind = self.get_payment_type_display()
+        return f"{kind} payment of {self.amount} {self.currency} ({self.get_status_display()})"
 
 
 class Certificate(models.Model):
@@ -515,4 +517,5 @@ class RevenueTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.transaction_type} {self.amount} {self.currency} for {self.instructor_id}"
+        return (f"{self.get_transaction_type_display()} {self.amount} {self.currency} "
+                f"for {user_name(self, 'instructor')}")

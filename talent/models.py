@@ -32,6 +32,7 @@ from humanglue.db.columns import (
 from humanglue.db.constraints import ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
 from humanglue.db.fields import EnumField
 from organizations.enums import AiPillar, ConsultationStatus, PaymentStatus
+from organizations.naming import day, user_name
 
 # The ON DELETE action the database performs for every FK of this app (spec 60), as
 # "<model>.<field>": action. consultation.engagement_request is not here: it has no single-column
@@ -277,7 +278,8 @@ class TalentProfile(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.tagline
+        name = user_name(self, "user")
+        return f"{name}, {self.title}" if self.title else f"Expert profile of {name}"
 
 
 class EngagementRequest(MaintainedColumnsModel):
@@ -398,7 +400,8 @@ class EngagementRequest(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.focus_area} ({self.status})"
+        subject = self.title or self.focus_area or "Engagement"
+        return f"{subject}: {user_name(self, 'client')} with {user_name(self, 'expert')} ({self.get_status_display()})"
 
 
 class Consultation(MaintainedColumnsModel):
@@ -534,4 +537,6 @@ class Consultation(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"Consultation {self.scheduled_start} ({self.status})"
+        subject = self.title or self.get_session_type_display()
+        when = day(self.scheduled_start)
+        return f"{subject} with {user_name(self, 'expert')} on {when} ({self.get_status_display()})"

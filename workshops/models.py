@@ -40,6 +40,7 @@ from organizations.enums import (
     WorkshopStatus,
     WorkshopType,
 )
+from organizations.naming import day, related_label, user_name
 
 # The ON DELETE action the database performs for every FK of this app (spec 50 §1–§3).
 DB_ON_DELETE = {
@@ -202,7 +203,8 @@ class Workshop(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        when = day(self.start_time)
+        return f"{self.title} ({when})" if when else self.title
 
 
 class WorkshopRegistration(MaintainedColumnsModel):
@@ -292,7 +294,7 @@ class WorkshopRegistration(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.workshop_id} ({self.status})"
+        return f"{user_name(self, 'user')} in {related_label(self, 'workshop')} ({self.get_status_display()})"
 
 
 class WorkshopFeedback(MaintainedColumnsModel):
@@ -344,4 +346,5 @@ class WorkshopFeedback(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"Feedback {self.overall_satisfaction}/5 on {self.workshop_id} by {self.user_id}"
+        return (f"Feedback {self.overall_satisfaction}/5 on {related_label(self, 'workshop')} "
+                f"by {user_name(self, 'user')}")

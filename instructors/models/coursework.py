@@ -9,6 +9,7 @@ from django.db import models
 
 from humanglue.db.columns import created_at, json_array, json_object, updated_at, uuid_pk
 from humanglue.db.constraints import jsonb_type_check
+from organizations.naming import related_label, user_name
 
 from .courses import Course, CourseLesson
 from .helpers import non_negative_checks, percent_validators
@@ -71,7 +72,8 @@ class QuizAttempt(models.Model):
         indexes = [models.Index(fields=["-created_at"], name="idx_quiz_attempts_created")]
 
     def __str__(self) -> str:
-        return f"Attempt {self.attempt_number} by {self.user_id} ({self.score}/{self.max_score})"
+        on = related_label(self, "lesson") if self.lesson_id else related_label(self, "course")
+        return f"Attempt {self.attempt_number} by {user_name(self, 'user')} on {on} ({self.score}/{self.max_score})"
 
 
 class SubmissionStatus(models.TextChoices):
@@ -148,4 +150,5 @@ class AssignmentSubmission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} submission by {self.user_id}"
+        on = related_label(self, "lesson") if self.lesson_id else related_label(self, "course")
+        return f"{self.get_status_display()} submission by {user_name(self, 'user')} on {on}"

@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 from humanglue.db.columns import MaintainedColumnsModel, created_at, json_object, updated_at, uuid_pk
 from humanglue.db.fields import EnumField
 from organizations.enums import ActivityType, EnrollmentStatus
+from organizations.naming import related_label, user_name
 
 from .courses import Course, CourseLesson
 from .helpers import non_negative_checks, percent_validators
@@ -82,7 +83,7 @@ class Enrollment(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.course_id} ({self.status})"
+        return f"{user_name(self, 'user')} in {related_label(self, 'course')}"
 
 
 class StudentProgress(models.Model):
@@ -135,7 +136,7 @@ class StudentProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} on lesson {self.lesson_id}"
+        return f"{user_name(self, 'user')} on {related_label(self, 'lesson')}"
 
 
 class StudentActivity(models.Model):

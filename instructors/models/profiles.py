@@ -25,6 +25,7 @@ from humanglue.db.columns import (
 from humanglue.db.constraints import jsonb_type_check
 from humanglue.db.fields import EnumField, SecretJSONField
 from organizations.enums import AiPillar, PayoutSchedule
+from organizations.naming import user_name
 
 from .helpers import char_length, non_negative_checks
 
@@ -145,7 +146,8 @@ class InstructorProfile(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.professional_title} ({self.user_id})"
+        name = user_name(self, "user")
+        return f"{name}, {self.professional_title}" if self.professional_title else f"Instructor profile of {name}"
 
 
 # --- instructor_settings ------------------------------------------------------------------------
@@ -239,4 +241,4 @@ class InstructorSettings(SecretColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"Instructor settings of {self.user_id}"
+        return f"Instructor settings of {user_name(self, 'user')}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.lookups import LessThanOrEqual
 
 from humanglue.db.columns import MaintainedColumnsModel, created_at, json_object, updated_at, uuid_pk
+from organizations.naming import related_label, user_name
 
 from .courses import Course
 from .enrollments import Enrollment
@@ -75,4 +76,4 @@ class CourseReview(MaintainedColumnsModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating}/5 for {self.course_id} by {self.user_id}"
+        return f"{self.rating}/5 for {related_label(self, 'course')} by {user_name(self, 'user')}"

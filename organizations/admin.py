@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from humanglue.admin.base import RowSecurityAdminMixin, SecretSafeAdminMixin
 from humanglue.admin.forms import GroupedFormMixin
@@ -11,6 +12,12 @@ from humanglue.admin.forms import GroupedFormMixin
 from .forms import UserAddForm, UserEditForm
 from .models import Organization, Team, TeamMember, User, UserRoleGrant
 from .selectors import organization_members
+
+# simplejwt's refresh-token bookkeeping is reachable only from the system context (login, refresh,
+# logout): no staff user, platform admins included, may list or edit it, so it has no admin pages.
+for _token_model in (OutstandingToken, BlacklistedToken):
+    if admin.site.is_registered(_token_model):
+        admin.site.unregister(_token_model)
 
 
 @admin.register(Organization)

@@ -1,9 +1,10 @@
 """Every request runs in one transaction under the app role (DESIGN.md §3, spec 00 §1).
 
 The caller is resolved first: the user a bearer token names (signed: no database read), or the
-session's user (an authentication lookup, in the system context). Then the transaction starts with SET LOCAL ROLE humanglue_app and app.current_user_id. Any error response
-rolls the transaction back; database refusals become 403/400/409 answers; serialization failures and
-deadlocks are retried up to three times, then answered with 409.
+session's user (an authentication lookup, in the system context). Then the transaction starts with
+SET LOCAL ROLE humanglue_app and app.current_user_id. Any error response rolls the transaction back;
+database refusals become 403/400/409 answers; serialization failures and deadlocks are retried up to
+three times, then answered with 409.
 """
 
 from __future__ import annotations

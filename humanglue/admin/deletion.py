@@ -1,0 +1,109 @@
+"""What deleting rows does, asked of the database: its foreign keys cascade, detach or refuse.
+
+Every model declares its foreign keys ``on_delete=DO_NOTHING`` (the database acts), so Django's own
+collector sees nothing but the row itself. Here the foreign keys that reference a table are read from
+``pg_constraint`` with their ``ON DELETE`` action, recursively through cascades, and the affected rows
+are counted as the caller sees them, and again in the system context to say when rows the caller
+cannot see are affected too (the database acts on those as well).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, models
+from psycopg import sql
+
+from humanglue.security.context import system_context
+
+MAX_DEPTH = 4
+ACTIONS = {"c": "delete", "n": "detach", "d": "detach", "a": "refuse", "r": "refuse"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    table: str
+    column: str
+    action: str  # "delete", "detach" or "refuse"
+    visible: int  # rows the caller sees
+    total: int  # rows the database will act on
+    depth: int  # 1: rows pointing at the deleted rows; 2: rows pointing at those...
+
+    @property
+    def noun(self) -> str:
+        model = model_for_table(self.table)
+        if model is None:
+            return self.table.replace("_", " ")
+        meta = model._meta
+        return str(meta.verbose_name if self.total == 1 else meta.verbose_name_plural)
+
+    def sentence(self) -> str:
+        hidden = self.total - self.visible
+        counted = f"{self.visible} {self.noun}" + (f" (and {hidden} you cannot see)" if hidden else "")
+        via = self.column.removesuffix("_id").replace("_", " ")
+        if self.action == "delete":
+            return f"{counted} will be deleted ({via})."
+        if self.action == "detach":
+            return f"{counted} will be detached: their {via} is cleared."
+        verb = "refers" if self.total == 1 else "refer"
+        return f"{counted} still {verb} to it ({via}): the database refuses the deletion."
+
+
+def model_for_table(table: str) -> type[models.Model] | None:
+    for model in apps.get_models():
+        if model._meta.db_table == table:
+            return model
+    return None
+
+
+def _references(table: str) -> list[tuple[str, str, str, str]]:
+    """(referencing table, its column, the referenced column, action) for every one-column foreign key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, a.attname, r.attname, c.confdeltype
+            FROM pg_constraint c
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+            JOIN pg_attribute r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1]
+            WHERE c.contype = 'f' AND c.confrelid = %s::regclass AND cardinality(c.conkey) = 1
+            ORDER BY 1, 2
+            """,
+            [f"public.{table}"],
+        )
+        return [(t.removeprefix("public."), col, ref, action) for t, col, ref, action in cursor.fetchall()]
+
+
+def _count(query: sql.Composable, params: list[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT count(*) FROM ({}) AS affected").format(query), params)
+        return cursor.fetchone()[0]
+
+
+def _walk(table: str, rows: sql.Composable, depth: int, path: tuple[str, ...], effects: list[Effect],
+          params: list[Any]) -> None:
+    if depth > MAX_DEPTH:
+        return
+    for child, column, referenced, code in _references(table):
+        action = ACTIONS.get(code, "refuse")
+        child_rows = sql.SQL("SELECT * FROM public.{child} WHERE {column} IN (SELECT {referenced} FROM ({rows}) AS p)"
+                             ).format(child=sql.Identifier(child), column=sql.Identifier(column),
+                                      referenced=sql.Identifier(referenced), rows=rows)
+        visible = _count(child_rows, params)
+        with system_context():
+            total = _count(child_rows, params)
+        if total:
+            effects.append(Effect(child, column, action, visible, total, depth))
+        if action == "delete" and total and child not in path:
+            _walk(child, child_rows, depth + 1, (*path, child), effects, params)
+
+
+def delete_effects(model: type[models.Model], pks: list[Any]) -> list[Effect]:
+    """What the database does to other rows when the rows ``pks`` of ``model`` are deleted."""
+    table = model._meta.db_table
+    rows = sql.SQL("SELECT * FROM public.{} WHERE {} = ANY(%s)").format(
+        sql.Identifier(table), sql.Identifier(model._meta.pk.column))
+    effects: list[Effect] = []
+    _walk(table, rows, 1, (table,), effects, [[model._meta.pk.to_python(pk) for pk in pks]])
+    return effects

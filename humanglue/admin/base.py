@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, models, transaction
@@ -139,7 +139,7 @@ class RowSecurityAdminMixin:
             )
 
     def _refusing(self, request: HttpRequest, view: Any, redirect_to: str, *args: Any,
-                  on_form: bool = False, **kwargs: Any) -> HttpResponse:
+                  on_form: bool = False, subject: str | None = None, **kwargs: Any) -> HttpResponse:
         try:
             # Everything the view wrote (inline rows, admin log entries) goes with the refused row.
             with transaction.atomic():
@@ -148,7 +148,8 @@ class RowSecurityAdminMixin:
             self.message_user(request, str(refusal), messages.ERROR)  # type: ignore[attr-defined]
             return HttpResponseRedirect(redirect_to)
         except DatabaseError as exc:
-            explanation = explain(exc, self.model)  # type: ignore[attr-defined]
+            pks = [subject] if subject else None
+            explanation = explain(exc, self.model, pks)  # type: ignore[attr-defined]
             if explanation is None:
                 raise  # a server error, or a conflict the middleware retries
         if on_form and request.method == "POST":
@@ -161,20 +162,21 @@ class RowSecurityAdminMixin:
         return HttpResponseRedirect(redirect_to)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[BaseForm]:
-        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         explanation = getattr(request, REFUSAL_ATTR, None)
         return form if explanation is None else refused_form(form, explanation)
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return self._refusing(request, super().changeform_view, request.get_full_path(),  # type: ignore[misc]
-                              object_id, form_url, extra_context, on_form=True)
+                              object_id, form_url, extra_context, on_form=True,
+                              subject=unquote(object_id) if object_id else None)
 
     def delete_view(self, request: HttpRequest, object_id: str,
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
         change_page = request.path.removesuffix("delete/") + "change/"
         return self._refusing(request, super().delete_view, change_page,  # type: ignore[misc]
-                              object_id, extra_context)
+                              object_id, extra_context, subject=unquote(object_id))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return self._refusing(request, super().changelist_view, request.get_full_path(),  # type: ignore[misc]

@@ -75,35 +75,37 @@ def _references(table: str) -> list[tuple[str, str, str, str]]:
         return [(t.removeprefix("public."), col, ref, action) for t, col, ref, action in cursor.fetchall()]
 
 
-def _count(query: sql.Composable, params: list[Any]) -> int:
+def _count(table: str, condition: sql.Composable, params: list[Any]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("SELECT count(*) FROM ({}) AS affected").format(query), params)
+        cursor.execute(sql.SQL("SELECT count(*) FROM public.{} WHERE {}").format(sql.Identifier(table), condition),
+                       params)
         return cursor.fetchone()[0]
 
 
-def _walk(table: str, rows: sql.Composable, depth: int, path: tuple[str, ...], effects: list[Effect],
+def _walk(table: str, condition: sql.Composable, depth: int, path: tuple[str, ...], effects: list[Effect],
           params: list[Any]) -> None:
+    """``condition`` selects the rows of ``table`` that go; it names only key columns (the app role may not
+    read every column, e.g. a lesson's paid content)."""
     if depth > MAX_DEPTH:
         return
     for child, column, referenced, code in _references(table):
         action = ACTIONS.get(code, "refuse")
-        child_rows = sql.SQL("SELECT * FROM public.{child} WHERE {column} IN (SELECT {referenced} FROM ({rows}) AS p)"
-                             ).format(child=sql.Identifier(child), column=sql.Identifier(column),
-                                      referenced=sql.Identifier(referenced), rows=rows)
-        visible = _count(child_rows, params)
+        child_condition = sql.SQL("{column} IN (SELECT {referenced} FROM public.{table} WHERE {condition})").format(
+            column=sql.Identifier(column), referenced=sql.Identifier(referenced), table=sql.Identifier(table),
+            condition=condition)
+        visible = _count(child, child_condition, params)
         with system_context():
-            total = _count(child_rows, params)
+            total = _count(child, child_condition, params)
         if total:
             effects.append(Effect(child, column, action, visible, total, depth))
         if action == "delete" and total and child not in path:
-            _walk(child, child_rows, depth + 1, (*path, child), effects, params)
+            _walk(child, child_condition, depth + 1, (*path, child), effects, params)
 
 
 def delete_effects(model: type[models.Model], pks: list[Any]) -> list[Effect]:
     """What the database does to other rows when the rows ``pks`` of ``model`` are deleted."""
     table = model._meta.db_table
-    rows = sql.SQL("SELECT * FROM public.{} WHERE {} = ANY(%s)").format(
-        sql.Identifier(table), sql.Identifier(model._meta.pk.column))
+    condition = sql.SQL("{} = ANY(%s)").format(sql.Identifier(model._meta.pk.column))
     effects: list[Effect] = []
-    _walk(table, rows, 1, (table,), effects, [[model._meta.pk.to_python(pk) for pk in pks]])
+    _walk(table, condition, 1, (table,), effects, [[model._meta.pk.to_python(pk) for pk in pks]])
     return effects

@@ -111,12 +111,17 @@ def _referenced_name(model: type[models.Model], pk: str) -> str:
     return f"“{obj}”" if obj is not None else f"This {model._meta.verbose_name}"
 
 
-def _still_referenced(error: Any, model: type[models.Model]) -> str | None:
-    """"Leo Park teaches 1 workshop: reassign it first" for a delete that a foreign key refused."""
+def _still_referenced(error: Any, model: type[models.Model], pks: list[Any]) -> str | None:
+    """"Leo Park teaches 1 workshop: reassign it first" for a delete that a foreign key refused.
+
+    PostgreSQL leaves the key out of the message when the caller may not read every row, so the rows being
+    deleted come from the admin (``pks``)."""
     diag = error.diag
-    key = KEY_DETAIL.search(diag.message_detail or "")
-    if not (key and "still referenced" in (diag.message_detail or "")):
+    if "still referenced" not in (diag.message_detail or ""):
         return None
+    key = KEY_DETAIL.search(diag.message_detail or "")
+    if key and "," not in key["columns"]:
+        pks = [key["values"]]
     referencing_table = diag.table_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -128,24 +133,27 @@ def _still_referenced(error: Any, model: type[models.Model]) -> str | None:
         if row is None:
             return None
         column = row[0]
+        noun = referencing_table.replace("_", " ")
+        via = column.removesuffix("_id").replace("_", " ")
+        if len(pks) != 1:
+            return f"Some of them are still referred to by {noun} ({via}): reassign or delete those first."
         # Counted as the caller may see them: the rows they can reassign.
         cursor.execute(sql.SQL("SELECT count(*) FROM public.{} WHERE {} = %s").format(
-            sql.Identifier(referencing_table), sql.Identifier(column)), [key["values"]])
+            sql.Identifier(referencing_table), sql.Identifier(column)), [str(pks[0])])
         count = cursor.fetchone()[0]
-    name = _referenced_name(model, key["values"])
-    noun = referencing_table.replace("_", " ")
+    name = _referenced_name(model, pks[0])
     if count == 0:
-        return f"{name} is still referred to by {noun} ({column}) that you cannot see: it cannot be deleted."
+        return f"{name} is still referred to by {noun} ({via}) that you cannot see: it cannot be deleted."
+    them = "them" if count != 1 else "it"
     phrase = REFERENCE_PHRASES.get((referencing_table, column))
     if phrase is None:
-        return (f"{name} is still referred to by {count} {noun} row{'s' if count != 1 else ''} ({column}): "
-                f"reassign or delete {'them' if count != 1 else 'it'} first.")
-    what = phrase.format(n=count, s="s" if count != 1 else "")
-    return f"{name} {what}: reassign {'them' if count != 1 else 'it'} first."
+        return f"{name} is still referred to by {count} {noun} ({via}): reassign or delete {them} first."
+    return f"{name} {phrase.format(n=count, s='s' if count != 1 else '')}: reassign {them} first."
 
 
-def explain(exc: BaseException, model: type[models.Model]) -> Explanation | None:
-    """The sentence for a database refusal of a write on ``model``; None when it is a server error."""
+def explain(exc: BaseException, model: type[models.Model], pks: list[Any] | None = None) -> Explanation | None:
+    """The sentence for a database refusal of a write on ``model`` (the rows ``pks`` when known); None when
+    it is a server error."""
     refusal = classify(exc)
     error = _psycopg_error(exc)
     if refusal is None or error is None or refusal.retryable:
@@ -160,7 +168,8 @@ def explain(exc: BaseException, model: type[models.Model]) -> Explanation | None
     if code in KNOWN_REASONS:
         message = KNOWN_REASONS[code].format(column=label, detail=detail)
     elif sqlstate == "23503":
-        message = _still_referenced(error, model) or f"{label}: the chosen record does not exist or you may not use it."
+        message = (_still_referenced(error, model, pks or [])
+                   or f"{label}: the chosen record does not exist or you may not use it.")
     elif sqlstate == "23505":
         message = f"Another {model._meta.verbose_name} already has this {label.lower()}."
     elif sqlstate == "23502":

@@ -25,7 +25,7 @@ ACTIONS = {"c": "delete", "n": "detach", "d": "detach", "a": "refuse", "r": "ref
 @dataclass(frozen=True)
 class Effect:
     table: str
-    column: str
+    columns: tuple[str, ...]  # the referencing columns through which the rows are reached
     action: str  # "delete", "detach" or "refuse"
     visible: int  # rows the caller sees
     total: int  # rows the database will act on
@@ -41,12 +41,17 @@ class Effect:
 
     def sentence(self) -> str:
         hidden = self.total - self.visible
-        counted = f"{self.visible} {self.noun}" + (f" (and {hidden} you cannot see)" if hidden else "")
-        via = self.column.removesuffix("_id").replace("_", " ")
+        if not hidden:
+            counted = f"{self.total} {self.noun}"
+        elif not self.visible:
+            counted = f"{self.total} {self.noun} that you cannot see"
+        else:
+            counted = f"{self.total} {self.noun} ({hidden} of them hidden from you)"
+        via = ", ".join(column.removesuffix("_id").replace("_", " ") for column in self.columns)
         if self.action == "delete":
-            return f"{counted} will be deleted ({via})."
+            return f"{counted} will be deleted{' with them' if self.depth > 1 else ''}."
         if self.action == "detach":
-            return f"{counted} will be detached: their {via} is cleared."
+            return f"{counted} will be detached (their {via} is cleared)."
         verb = "refers" if self.total == 1 else "refer"
         return f"{counted} still {verb} to it ({via}): the database refuses the deletion."
 
@@ -82,10 +87,11 @@ def _count(table: str, condition: sql.Composable, params: list[Any]) -> int:
         return cursor.fetchone()[0]
 
 
-def _walk(table: str, condition: sql.Composable, depth: int, path: tuple[str, ...], effects: list[Effect],
-          params: list[Any]) -> None:
-    """``condition`` selects the rows of ``table`` that go; it names only key columns (the app role may not
-    read every column, e.g. a lesson's paid content)."""
+def _walk(table: str, condition: sql.Composable, depth: int, path: tuple[str, ...],
+          reached: dict[tuple[str, str], list[tuple[int, str, sql.Composable]]], params: list[Any]) -> None:
+    """Collect, per (table, action), the conditions that select the rows reached from ``table``'s rows
+    selected by ``condition``. Conditions name only key columns (the app role may not read every column,
+    e.g. a lesson's paid content)."""
     if depth > MAX_DEPTH:
         return
     for child, column, referenced, code in _references(table):
@@ -93,19 +99,37 @@ def _walk(table: str, condition: sql.Composable, depth: int, path: tuple[str, ..
         child_condition = sql.SQL("{column} IN (SELECT {referenced} FROM public.{table} WHERE {condition})").format(
             column=sql.Identifier(column), referenced=sql.Identifier(referenced), table=sql.Identifier(table),
             condition=condition)
-        visible = _count(child, child_condition, params)
         with system_context():
-            total = _count(child, child_condition, params)
-        if total:
-            effects.append(Effect(child, column, action, visible, total, depth))
-        if action == "delete" and total and child not in path:
-            _walk(child, child_condition, depth + 1, (*path, child), effects, params)
+            if not _count(child, child_condition, params):
+                continue
+        reached.setdefault((child, action), []).append((depth, column, child_condition))
+        if action == "delete" and child not in path:
+            _walk(child, child_condition, depth + 1, (*path, child), reached, params)
 
 
 def delete_effects(model: type[models.Model], pks: list[Any]) -> list[Effect]:
-    """What the database does to other rows when the rows ``pks`` of ``model`` are deleted."""
+    """What the database does to other rows when the rows ``pks`` of ``model`` are deleted: each table's
+    rows counted once however many paths reach them, as the caller sees them and in all."""
     table = model._meta.db_table
     condition = sql.SQL("{} = ANY(%s)").format(sql.Identifier(model._meta.pk.column))
-    effects: list[Effect] = []
-    _walk(table, condition, 1, (table,), effects, [[model._meta.pk.to_python(pk) for pk in pks]])
-    return effects
+    reached: dict[tuple[str, str], list[tuple[int, str, sql.Composable]]] = {}
+    params = [[model._meta.pk.to_python(pk) for pk in pks]]
+    _walk(table, condition, 1, (table,), reached, params)
+    effects = []
+    for (child, action), paths in reached.items():
+        any_path = sql.SQL(" OR ").join(sql.SQL("({})").format(c) for _depth, _column, c in paths)
+        # Each path's condition carries the one placeholder: one parameter per path.
+        path_params = params * len(paths)
+        deleted = reached.get((child, "delete")) if action != "delete" else None
+        if deleted:  # rows deleted anyway are not also detached or in the way
+            gone = sql.SQL(" OR ").join(sql.SQL("({})").format(c) for _depth, _column, c in deleted)
+            any_path = sql.SQL("({}) AND NOT ({})").format(any_path, gone)
+            path_params += params * len(deleted)
+        visible = _count(child, any_path, path_params)
+        with system_context():
+            total = _count(child, any_path, path_params)
+        if not total:
+            continue
+        columns = tuple(dict.fromkeys(column for _depth, column, _c in paths))
+        effects.append(Effect(child, columns, action, visible, total, min(d for d, _col, _c in paths)))
+    return sorted(effects, key=lambda e: (e.depth, e.action != "delete", e.table))

@@ -100,6 +100,10 @@ def _column_of(refusal: DatabaseRefusal, error: Any, model: type[models.Model]) 
     for match in QUALIFIED_COLUMN.finditer(refusal.detail):
         if match["table"] == table:
             return match["column"]
+    # A guard's message that starts with the column it refuses ("capacity_total 1 is below ...").
+    first_word = refusal.detail.split(" ", 1)[0]
+    if "_" in first_word and any(f.column == first_word for f in model._meta.concrete_fields):
+        return first_word
     return None
 
 

@@ -191,6 +191,7 @@ def test_a_refused_save_shows_a_message_on_the_form_with_the_input_kept(seeded: 
     html = response.content.decode()
     assert "The capacity cannot be lower than the seats already taken" in html
     assert 'class="errornote"' in html
+    assert re.search(r'errorlist[^>]*>\s*<li>The capacity cannot', html)  # on the capacity field
     assert 'value="A title typed before the refusal"' in html
     workshop.refresh_from_db()
     assert workshop.capacity_total == 3 and workshop.title != "A title typed before the refusal"

@@ -261,6 +261,10 @@ class ContractModelAdmin(ExportMixin, OneLineTextMixin, RowSecurityAdminMixin, S
     def get_list_display(self, request: HttpRequest) -> list[Any]:
         return with_person_columns(self.model, super().get_list_display(request))
 
+    def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
+        links = super().get_list_display_links(request, list_display)
+        return with_person_columns(self.model, links) if links else links
+
     def get_search_results(self, request: HttpRequest, queryset: models.QuerySet,
                            search_term: str) -> tuple[models.QuerySet, bool]:
         search_fields = [str(f) for f in self.get_search_fields(request)]

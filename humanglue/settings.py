@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "channels",
+    "import_export",  # CSV export of the admin's lists (humanglue.admin.base.ContractModelAdmin)
     "humanglue",
     "organizations",
     "assessments",
@@ -140,6 +141,9 @@ if DATABASE_CONNECTS_AS == "request":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
+# Related people as the caller may name them (the admin's lists): a function ids -> {id: person}, named
+# here so the platform layer does not import a domain app.
+HUMANGLUE_PEOPLE_RESOLVER = "organizations.selectors.people_by_id"
 SESSION_ENGINE = "humanglue.security.sessions"  # sessions only in the system context
 AUTHENTICATION_BACKENDS = ["organizations.backends.EmailBackend"]
 # Paths that read no contract table and run outside the request security context.

@@ -57,6 +57,9 @@ def test_org_admin_cannot_raise_billing_through_the_admin(world: World) -> None:
         "subscription_status": "active", "max_users": 5, "max_teams": 1, "settings": "{}", "metadata": "{}",
         "is_active": "on",
     })
-    assert response.status_code == 403
+    # The refusal is shown on the form, with the input kept (issue 12), not as a page of plain text.
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert b"Renamed" in response.content
     world.a.org.refresh_from_db()
     assert (world.a.org.name, world.a.org.subscription_tier) == ("a Org", "free")

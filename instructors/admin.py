@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from humanglue.admin.base import ContractModelAdmin, save_or_refuse
+from humanglue.admin.base import ArchiveInstead, ContractModelAdmin, OneLineTextMixin, save_or_refuse
 from humanglue.admin.forms import GroupedFormMixin, InstructorChoiceMixin
 from organizations.enums import LessonType
 
@@ -69,7 +69,7 @@ class SectionWithLessonForm(forms.ModelForm):
         fields = ["sort_order", "title", "duration_minutes"]
 
 
-class CourseSectionInline(admin.TabularInline):
+class CourseSectionInline(OneLineTextMixin, admin.TabularInline):
     model = CourseSection
     form = SectionWithLessonForm
     extra = 1
@@ -77,7 +77,7 @@ class CourseSectionInline(admin.TabularInline):
     show_change_link = True  # lessons are edited on the section's page
 
 
-class CourseLessonInline(admin.StackedInline):
+class CourseLessonInline(OneLineTextMixin, admin.StackedInline):
     model = CourseLesson
     extra = 0
     # The paid content is not readable by the app role (CourseLesson.secret_fields): see the lesson's page.
@@ -87,6 +87,9 @@ class CourseLessonInline(admin.StackedInline):
 
 @admin.register(Course)
 class CourseAdmin(InstructorChoiceMixin, GroupedFormMixin, ContractModelAdmin):
+    # The contract prefers archiving a course that students enrolled in or paid for to deleting it.
+    archive_instead_of_delete = ArchiveInstead(field="status", value="archived",
+                                               when_referenced_by=("enrollments", "payments"))
     list_display = ["title", "instructor", "organization", "status", "pillar", "level", "price_amount",
                     "enrolled_count", "completed_count", "average_rating", "total_revenue"]
     list_filter = ["status", "pillar", "level", "organization"]

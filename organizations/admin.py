@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from humanglue.admin.base import RowSecurityAdminMixin, SecretSafeAdminMixin
+from humanglue.admin.base import ContractModelAdmin, RowSecurityAdminMixin, SecretSafeAdminMixin
 from humanglue.admin.forms import GroupedFormMixin
 
 from .forms import UserAddForm, UserEditForm
@@ -21,7 +21,7 @@ for _token_model in (OutstandingToken, BlacklistedToken):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(GroupedFormMixin, RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(GroupedFormMixin, ContractModelAdmin):
     list_display = ["name", "slug", "subscription_tier", "subscription_status", "max_users", "is_active", "created_at"]
     list_filter = ["subscription_tier", "subscription_status", "is_active"]
     search_fields = ["name", "slug", "industry"]
@@ -57,7 +57,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
+class TeamAdmin(ContractModelAdmin):
     list_display = ["name", "organization", "parent_team", "is_active", "created_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "organization__name"]
@@ -112,7 +112,7 @@ class UserAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
+class TeamMemberAdmin(ContractModelAdmin):
     list_display = ["user", "team", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "team__name"]
@@ -121,7 +121,7 @@ class TeamMemberAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAd
 
 
 @admin.register(UserRoleGrant)
-class UserRoleGrantAdmin(RowSecurityAdminMixin, SecretSafeAdminMixin, admin.ModelAdmin):
+class UserRoleGrantAdmin(ContractModelAdmin):
     list_display = ["user", "role", "organization", "granted_at", "expires_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "organization__name"]

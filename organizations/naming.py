@@ -49,7 +49,9 @@ def related_label(obj: models.Model, field: str, *, none: str = "") -> str:
         return none
     field_object: Any = obj._meta.get_field(field)
     if field_object.is_cached(obj):
-        return str(getattr(obj, field))
+        # A list prefetches related rows under RLS: one the caller may not read is cached as None.
+        related = field_object.get_cached_value(obj)
+        return str(related) if related is not None else f"a hidden {field_object.related_model._meta.verbose_name}"
     try:
         with transaction.atomic():
             return str(getattr(obj, field))

@@ -305,7 +305,9 @@ class ContractModelAdmin(ExportMixin, OneLineTextMixin, RowSecurityAdminMixin, S
         deleted = [str(obj) for obj in objs] + [e.sentence() for e in effects if e.action != "refuse"]
         protected = [e.sentence() for e in effects if e.action == "refuse"]
         archive = self.archive_instead_of_delete
-        if archive is not None:
+        # Platform admins may still delete (the confirmation lists every row that goes, and offers archiving);
+        # other staff archive.
+        if archive is not None and not request.user.is_superuser:
             blocking = [e for e in effects if e.depth == 1 and e.table in archive.when_referenced_by]
             if blocking:
                 what = " and ".join(f"{e.total} {e.noun}" for e in blocking)

@@ -22,6 +22,9 @@ from humanglue.db.errors import DatabaseRefusal, _psycopg_error, classify
 
 from .people import people_resolver
 
+# A foreign key refused the change: NO ACTION (23503) or RESTRICT (23001).
+FOREIGN_KEY_REFUSALS = ("23503", "23001")
+
 # Reasons raised by the contract's guards (``RAISE ... USING CONSTRAINT = '<reason>'``).
 KNOWN_REASONS: dict[str, str] = {
     "immutable_column": "{column} cannot be changed once the record exists.",
@@ -121,7 +124,8 @@ def _still_referenced(error: Any, model: type[models.Model], pks: list[Any]) -> 
     PostgreSQL leaves the key out of the message when the caller may not read every row, so the rows being
     deleted come from the admin (``pks``)."""
     diag = error.diag
-    if "still referenced" not in (diag.message_detail or ""):
+    # NO ACTION says "is still referenced from table", RESTRICT "is referenced from table".
+    if "referenced from table" not in (diag.message_detail or ""):
         return None
     key = KEY_DETAIL.search(diag.message_detail or "")
     if key and "," not in key["columns"]:
@@ -164,14 +168,15 @@ def explain(exc: BaseException, model: type[models.Model], pks: list[Any] | None
         return None
     column = _column_of(refusal, error, model)
     # A refusal on another table (an inline's row) names no field of this form.
-    other_table = error.diag.table_name not in (None, model._meta.db_table) and refusal.sqlstate != "23503"
+    other_table = (error.diag.table_name not in (None, model._meta.db_table)
+                   and refusal.sqlstate not in FOREIGN_KEY_REFUSALS)
     field = None if other_table else _field_for_column(model, column)
     label = capfirst(field.verbose_name) if field is not None else (column or "This value").replace("_", " ")
     detail = refusal.detail.rstrip(".")
     code, sqlstate = refusal.code, refusal.sqlstate
     if code in KNOWN_REASONS:
         message = KNOWN_REASONS[code].format(column=label, detail=detail)
-    elif sqlstate == "23503":
+    elif sqlstate in FOREIGN_KEY_REFUSALS:
         message = (_still_referenced(error, model, pks or [])
                    or f"{label}: the chosen record does not exist or you may not use it.")
     elif sqlstate == "23505":

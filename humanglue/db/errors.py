@@ -1,7 +1,7 @@
 """Turn database refusals (policies, guards, constraints) into client errors (spec 00 §10).
 
-42501 -> 403, check/not-null/FK violations and bad function arguments -> 400, unique and exclusion
-violations -> 409, serialization failures and deadlocks -> retried, then 409. The reason a trigger
+42501 -> 403, check/not-null/FK violations (NO ACTION and RESTRICT) and bad function arguments -> 400,
+unique and exclusion violations -> 409, serialization failures and deadlocks -> retried, then 409. The reason a trigger
 puts in the CONSTRAINT field becomes the error's ``code``; without one, the SQLSTATE's default code.
 
 Input the database cannot store is the client's fault too, so a 400, not a 500: a number outside its
@@ -26,6 +26,7 @@ STATUS_BY_SQLSTATE = {
     "23514": 400,
     "23502": 400,
     "23503": 400,
+    "23001": 400,
     "22004": 400,
     "22023": 400,
     "22P02": 400,
@@ -45,6 +46,7 @@ DEFAULT_CODES = {
     "23514": "check_violation",
     "23502": "not_null_violation",
     "23503": "foreign_key_violation",
+    "23001": "restrict_violation",
     "22004": "null_value_not_allowed",
     "22023": "invalid_parameter_value",
     "22P02": "invalid_text_representation",

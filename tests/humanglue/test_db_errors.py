@@ -75,6 +75,12 @@ def blank_reason(world: World) -> None:
     _sql("DO $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '42501', CONSTRAINT = ' '; END $$")
 
 
+def restrict_violation(world: World) -> None:
+    # A RESTRICT foreign key (workshops.instructor_id) answers 23001, not 23503; raised here directly, as the
+    # app role may not delete users.
+    _sql("DO $$ BEGIN RAISE EXCEPTION 'still referenced' USING ERRCODE = '23001'; END $$")
+
+
 # case -> (who acts, what they do, expected HTTP status, expected code)
 CASES: dict[str, tuple[str, Callable[[World], None], int, str]] = {
     "numeric_out_of_range": ("instructor", numeric_out_of_range, 400, "numeric_value_out_of_range"),
@@ -86,6 +92,7 @@ CASES: dict[str, tuple[str, Callable[[World], None], int, str]] = {
     "table_privilege": ("org_admin", table_privilege, 403, "permission_denied"),
     "row_security": ("student", row_security, 403, "permission_denied"),
     "blank_reason": ("student", blank_reason, 403, "permission_denied"),
+    "restrict_violation": ("student", restrict_violation, 400, "restrict_violation"),
 }
 
 

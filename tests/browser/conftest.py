@@ -43,14 +43,27 @@ def browser() -> Iterator[object]:
 
 
 def admin_login(driver, base: str, email: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
-    """A fresh session, then the admin's login form filled and sent."""
+    """A fresh session, then the admin's login form filled and sent; returns once the answer has loaded
+    (the admin, or the login page again with its error note), never while the browser still navigates."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.delete_all_cookies()
     driver.get(f"{base}/admin/login/?next=/admin/")
+    form = driver.find_element(By.ID, "login-form")
     driver.find_element(By.NAME, "username").send_keys(email)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "input[type=submit], button[type=submit]").click()
+
+    def answered(d) -> bool:  # noqa: ANN001
+        try:
+            form.is_enabled()  # the submitted page's element: raises once the new page replaced it
+            return False
+        except StaleElementReferenceException:
+            return d.execute_script("return document.readyState") == "complete"
+
+    WebDriverWait(driver, 20).until(answered)
 
 
 def screenshot(driver, name: str) -> Path:  # noqa: ANN001

@@ -311,14 +311,11 @@ ATTEMPT_UNIQUE = "quiz_attempts_user_id_course_id_lesson_id_attempt_number_key"
 STUDENT_EDITABLE = ("draft", "submitted", "returned", "resubmitted")
 
 
-class LearningRefused(Exception):
-    """A learning write was refused; ``status`` is the HTTP status, ``code`` stable, ``message`` for people."""
+class LearningRefused(LearningError):
+    """``LearningError`` with the status first, as the grading services raise it."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, status_code=status)
 
 
 def _ask(question: str, *args: object) -> bool:

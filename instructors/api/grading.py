@@ -7,15 +7,13 @@ cannot see is a 404); writes go through ``instructors.services``, whose refusals
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,22 +25,6 @@ from .. import services
 from ..models import AssignmentSubmission, Course, CourseLesson, CourseReview, QuizAttempt
 from . import grading_serializers as s
 from .grading_filters import QuizAttemptFilter, ReviewFilter, SubmissionFilter
-
-
-class Refused(exceptions.APIException):
-    """A service's refusal in the API's error shape, with the service's status and code."""
-
-    def __init__(self, error: services.LearningRefused) -> None:
-        self.status_code = error.status
-        super().__init__(detail=error.message, code=error.code)
-
-
-@contextmanager
-def answering_refusals() -> Iterator[None]:
-    try:
-        yield
-    except services.LearningRefused as error:
-        raise Refused(error) from error
 
 
 class ReadPublicWriteAuthenticated(BasePermission):
@@ -84,8 +66,7 @@ class CourseReviewListApi(generics.ListCreateAPIView):
         course = self.get_course()
         form = s.ReviewInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            review = services.review_create(user_id=request.user.pk, course_id=course.pk, **form.validated_data)
+        review = services.review_create(user_id=request.user.pk, course_id=course.pk, **form.validated_data)
         return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -107,15 +88,13 @@ class ReviewDetailApi(APIView):
         review = self.get_review(pk)
         form = s.ReviewInputSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            review = services.review_update(review=review, user_id=request.user.pk, changes=form.validated_data)
+        review = services.review_update(review=review, user_id=request.user.pk, changes=form.validated_data)
         return Response(s.ReviewSerializer(review).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: Any) -> Response:
         review = self.get_review(pk)
-        with answering_refusals():
-            services.review_delete(review=review)
+        services.review_delete(review=review)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -128,8 +107,7 @@ class ReviewResponseApi(APIView):
         review = get_object_or_404(CourseReview, pk=pk)
         form = s.ReviewResponseSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            review = services.review_respond(review=review, response=form.validated_data["instructor_response"])
+        review = services.review_respond(review=review, response=form.validated_data["instructor_response"])
         return Response(s.ReviewSerializer(review).data)
 
 
@@ -159,8 +137,7 @@ class LessonQuizAttemptsApi(QuizAttemptListBase):
         lesson = visible_lesson(lesson_id)
         form = s.QuizAttemptInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            attempt = services.quiz_attempt_submit(user_id=request.user.pk, lesson=lesson, **form.validated_data)
+        attempt = services.quiz_attempt_submit(user_id=request.user.pk, lesson=lesson, **form.validated_data)
         return Response(s.QuizAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 
@@ -205,8 +182,7 @@ class LessonSubmissionsApi(SubmissionListBase):
         lesson = visible_lesson(lesson_id)
         form = s.SubmissionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            submission = services.submission_create(user_id=request.user.pk, lesson=lesson, **form.validated_data)
+        submission = services.submission_create(user_id=request.user.pk, lesson=lesson, **form.validated_data)
         return Response(s.SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
 
@@ -242,9 +218,8 @@ class SubmissionDetailApi(APIView):
         form.is_valid(raise_exception=True)
         changes = dict(form.validated_data)
         submit = changes.pop("submit", False)
-        with answering_refusals():
-            submission = services.submission_update(submission=submission, user_id=request.user.pk, changes=changes,
-                                                    submit=submit)
+        submission = services.submission_update(submission=submission, user_id=request.user.pk, changes=changes,
+                                                submit=submit)
         return Response(s.SubmissionSerializer(submission).data)
 
 
@@ -257,7 +232,6 @@ class SubmissionGradeApi(APIView):
         submission = get_object_or_404(AssignmentSubmission, pk=pk)
         form = s.GradeInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with answering_refusals():
-            submission = services.submission_grade(submission=submission, **form.validated_data)
+        submission = services.submission_grade(submission=submission, **form.validated_data)
         return Response(s.SubmissionSerializer(submission).data)
 

@@ -7,8 +7,9 @@ caller (under the app role as that user), not with constants of the seed.
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from humanglue.seeding import sid
 from instructors.portal_selectors import dashboard_stats
@@ -51,7 +52,9 @@ def test_a_platform_admin_picks_an_instructor(browser, seeded_live_server: str) 
     browser.get(f"{seeded_live_server}/admin/dashboards/instructor/")
     Select(browser.find_element(By.ID, "id_instructor")).select_by_visible_text("Leo Park")
     browser.find_element(By.CSS_SELECTOR, "#instructor-picker input[type=submit]").click()
-    assert browser.find_element(By.ID, "instructor-name").text == "Leo Park"
+    # The page before the click has an #instructor-name too: wait for the answer's.
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.ID, "instructor-name").text == "Leo Park")
     assert browser.find_element(By.CSS_SELECTOR, "#revenue svg")
 
 

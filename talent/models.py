@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -30,7 +30,7 @@ from humanglue.db.columns import (
     uuid_pk,
 )
 from humanglue.db.constraints import ISO_CURRENCY_REGEX, between, iso_currency, jsonb_typeof_is
-from humanglue.db.fields import EnumField
+from humanglue.db.fields import EnumArrayField, EnumField
 from organizations.enums import AiPillar, ConsultationStatus, PaymentStatus
 from organizations.naming import day, user_name
 
@@ -131,7 +131,7 @@ class TalentProfile(MaintainedColumnsModel):
     expertise = text_array()
     certifications = text_array()
     languages = text_array()
-    pillars = ArrayField(
+    pillars = EnumArrayField(
         EnumField(enum_type="ai_pillar", choices=AiPillar.choices), default=list, db_default=EMPTY_AI_PILLAR_ARRAY,
         blank=True,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -59,3 +60,20 @@ class SecretCharField(NotReadBackMixin, models.CharField):
 
 class SecretJSONField(NotReadBackMixin, models.JSONField):
     pass
+
+
+class EnumArrayField(ArrayField):
+    """An array of a contract enum (``ai_pillar[]``). psycopg knows no loader for an enum array type, so such
+    a column comes back as its text form ``{a,b}``; this field turns it into a list. The contract's enum
+    labels are plain lowercase words, never quoted in an array literal, so splitting on commas is exact.
+    Migrations see a plain ``ArrayField`` (same column)."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if isinstance(value, str):
+            inner = value[1:-1]
+            return inner.split(",") if inner else []
+        return value
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.contrib.postgres.fields.ArrayField", args, kwargs

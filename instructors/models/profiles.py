@@ -23,7 +23,7 @@ from humanglue.db.columns import (
     uuid_pk,
 )
 from humanglue.db.constraints import jsonb_type_check
-from humanglue.db.fields import EnumField, SecretJSONField
+from humanglue.db.fields import EnumArrayField, EnumField, SecretJSONField
 from organizations.enums import AiPillar, PayoutSchedule
 from organizations.naming import user_name
 
@@ -77,7 +77,7 @@ class InstructorProfile(MaintainedColumnsModel):
     cover_photo_url = models.TextField(null=True, blank=True)
     video_intro_url = models.TextField(null=True, blank=True)
     expertise_tags = text_array()
-    pillars = ArrayField(
+    pillars = EnumArrayField(
         EnumField(enum_type="ai_pillar", choices=AiPillar.choices), default=list, db_default=EMPTY_PILLAR_ARRAY,
         blank=True,
     )

@@ -237,6 +237,9 @@ def test_profile_read_update_and_its_protected_columns(world) -> None:
     assert (row.is_verified, row.is_featured, row.total_students, row.average_rating) == (
         False, False, 1, Decimal("5.00"))
     assert row.bio == bio and row.pk == world.a.rows["instructor_profile"].pk
+    # read back from the database: an enum array is a list, not its text form "{coaching,adaptability}"
+    assert row.pillars == ["coaching", "adaptability"]
+    assert client.get(BASE + "profile/").json()["pillars"] == ["coaching", "adaptability"]
     assert InstructorProfile.objects.get(user=world.b.instructor).bio == ""
 
 

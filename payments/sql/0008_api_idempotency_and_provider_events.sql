@@ -7,10 +7,12 @@
 --   * payment_provider_events: the provider event ids the webhook applied (idempotency on the provider's
 --     event id, spec 60 flow step 3). Written only in system context (the webhook); the app role has no
 --     privilege on it and no policy.
--- Both ENABLE (never FORCE) row-level security, like every contract table.
+-- Both ENABLE (never FORCE) row-level security, like every contract table. Neither has foreign keys: they
+-- are not Django models, so Django's flush (tests) would fail to TRUNCATE users or payments past them; a key of a
+-- deleted user or an event of a deleted payment is harmless.
 
 CREATE TABLE public.payment_idempotency_keys (
-    user_id uuid NOT NULL REFERENCES public.users (id) ON DELETE CASCADE,
+    user_id uuid NOT NULL,
     idempotency_key text NOT NULL,
     request_fingerprint text NOT NULL,
     response_status integer NOT NULL,
@@ -36,7 +38,7 @@ CREATE POLICY payment_idempotency_keys_insert_own ON public.payment_idempotency_
 CREATE TABLE public.payment_provider_events (
     event_id text NOT NULL,
     event_type text NOT NULL,
-    payment_id uuid REFERENCES public.payments (id) ON DELETE SET NULL,
+    payment_id uuid,
     transaction_id text NOT NULL,
     result text NOT NULL,
     payment_status text,

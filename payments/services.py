@@ -604,13 +604,13 @@ def verify_signature(body: bytes, header: str | None, *, secret: str, now: float
     timestamp, signatures = None, []
     for part in header.split(","):
         name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit() and len(value) <= 12:
+        if name == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
         elif name == "v1" and value:
-            signatures.append(value.strip().lower())
+            signatures.append(value.strip().lower().encode())
     if timestamp is None or not signatures:
         raise PaymentRefused(400, SIGNATURE_INVALID, f"The {SIGNATURE_HEADER} header is not t=<unix>,v1=<hex>.")
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest().encode()
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
         raise PaymentRefused(400, SIGNATURE_INVALID, "The signature does not match the body.")
     if abs((time.time() if now is None else now) - timestamp) > SIGNATURE_TOLERANCE_SECONDS:

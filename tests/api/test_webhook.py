@@ -183,6 +183,9 @@ def test_unsigned_badly_signed_or_stale_events_change_nothing(world: World, sett
                              HTTP_X_HUMANGLUE_SIGNATURE=wrong_secret), 400, "signature_invalid")
     assert_error(client.post(WEBHOOK, raw, content_type="application/json", HTTP_X_HUMANGLUE_SIGNATURE="v1=abc"),
                  400, "signature_invalid")
+    for header in ("t=\u00b2,v1=abc", f"t={int(time.time())},v1=\u00e9\u00e9"):  # non-ASCII digits, hex
+        assert_error(client.post(WEBHOOK, raw, content_type="application/json", HTTP_X_HUMANGLUE_SIGNATURE=header),
+                     400, "signature_invalid")
     assert_error(post_event(raw, timestamp=int(time.time()) - 301), 400, "signature_expired")
     assert_error(post_event(raw, timestamp=int(time.time()) + 301), 400, "signature_expired")
     # a bearer token does not replace the signature

@@ -7,6 +7,8 @@ DEBUG          default on for development.
 HUMANGLUE_CONNECT_AS  owner (default: commands, migrations) or request (set by asgi.py: the LOGIN role).
 DATABASE_REQUEST_URL  the request connection in full; unset = DATABASE_URL's server as humanglue_web.
 ALLOWED_HOSTS  comma-separated; default localhost names.
+PAYMENTS_WEBHOOK_SECRET  shared secret of the payments webhook's HMAC signature; unset = a development
+               secret when DEBUG is on, and the webhook refuses every event (503) when DEBUG is off.
 """
 
 from __future__ import annotations
@@ -256,6 +258,13 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
+
+# --- Payments webhook ------------------------------------------------------------------------------
+# The provider signs each event with this secret (payments.services.verify_signature). The development
+# secret is public (README): it is used only with DEBUG on; without DEBUG an unset secret turns the webhook off.
+DEV_PAYMENTS_WEBHOOK_SECRET = "whsec_humanglue_development_only"
+PAYMENTS_WEBHOOK_SECRET = env.str("PAYMENTS_WEBHOOK_SECRET", default="") or (
+    DEV_PAYMENTS_WEBHOOK_SECRET if DEBUG else "")
 
 # --- Cache (throttles): Redis when REDIS_URL is set, else this process's memory ------------------
 if REDIS_URL:

@@ -16,10 +16,18 @@ registration.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import json
+import secrets
+import time
 import uuid
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -343,3 +351,396 @@ def certificate_issue(*, issuer_id: UUID, user_id: UUID, certificate_type: str, 
         return stored
     certificate.certificate_number = None
     return certificate
+
+
+# --- Creating a pending payment (spec 60 flow steps 1-2; the API's POST /payments/) ---------------------
+# Runs under the caller's rights: the item must be visible to them (RLS), and the policy "Users can create
+# pending payments" admits only their own pending attempt. The amount and currency are the server's.
+
+ITEM_NOT_FOUND = "not_found"
+ITEM_FREE = "item_free"
+COURSE_NOT_PUBLISHED = "course_not_published"
+ALREADY_ENROLLED = "already_enrolled"
+ALREADY_PAID = "already_paid"
+NO_HELD_REGISTRATION = "no_held_registration"
+NOT_YOUR_CONSULTATION = "not_your_consultation"
+CONSULTATION_NOT_PAYABLE = "consultation_not_payable"
+NOT_YOUR_ENGAGEMENT = "not_your_engagement"
+ENGAGEMENT_NOT_ACCEPTED = "engagement_not_accepted"
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+
+PAYABLE_TYPES = (Payment.Type.COURSE, Payment.Type.WORKSHOP, Payment.Type.CONSULTATION, Payment.Type.ENGAGEMENT)
+TARGET_FIELD = {Payment.Type.COURSE: "course_id", Payment.Type.WORKSHOP: "workshop_id",
+                Payment.Type.CONSULTATION: "consultation_id", Payment.Type.ENGAGEMENT: "engagement_request_id"}
+CONSULTATION_PAYABLE = ("requested", "scheduled")
+ENGAGEMENT_OPEN_FOR_PAYMENT = ("accepted", "payment_failed")
+PROVIDER = Payment.Provider.STRIPE  # Stripe-shaped intents and events; there is no provider call yet
+# ISO 4217 currencies without minor units (Stripe's "zero-decimal" list); every other one has two.
+ZERO_DECIMAL_CURRENCIES = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
+                                     "VND", "VUV", "XAF", "XOF", "XPF"})
+
+
+class PaymentRefused(PaymentServiceError):
+    """The API refuses the request: ``status`` is the HTTP answer (404 invisible item, 403 not the payer's,
+    409 not payable now)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Price:
+    amount: Decimal
+    currency: str
+
+
+def minor_units_to_amount(value: int, currency: str) -> Decimal:
+    """A provider's integer minor units as major units, exactly (flow step 1): /100 for USD, /1 for JPY."""
+    exponent = 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+    return (Decimal(int(value)) / (Decimal(10) ** exponent)).quantize(CENT)
+
+
+def amount_to_minor_units(amount: Decimal, currency: str) -> int:
+    exponent = 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+    return int((Decimal(amount) * (Decimal(10) ** exponent)).to_integral_value(ROUND_HALF_UP))
+
+
+def _not_found(payment_type: str) -> PaymentRefused:
+    return PaymentRefused(404, ITEM_NOT_FOUND, f"No {payment_type} with this id.")
+
+
+def _free(payment_type: str) -> PaymentRefused:
+    return PaymentRefused(409, ITEM_FREE, f"This {payment_type} costs nothing: there is nothing to pay.")
+
+
+def _course_price(user: User, item_id: UUID) -> Price:
+    course = Course.objects.filter(pk=item_id).only("status", "price_amount", "currency").first()
+    if course is None:
+        raise _not_found("course")
+    if course.status != "published":
+        raise PaymentRefused(409, COURSE_NOT_PUBLISHED, "Only a published course can be bought.")
+    if course.price_amount <= 0:
+        raise _free("course")
+    enrolled = Enrollment.objects.filter(user_id=user.pk, course_id=course.pk).exclude(status=EnrollmentStatus.DROPPED)
+    if enrolled.exists():
+        raise PaymentRefused(409, ALREADY_ENROLLED, "You are already enrolled in this course.")
+    return Price(course.price_amount, course.currency)
+
+
+def _workshop_price(user: User, item_id: UUID) -> Price:
+    """The price agreed on the caller's held registration (the database computed it at registration from
+    ``workshop_current_price``, early bird included), so a hold keeps its price until it expires."""
+    workshop = Workshop.objects.filter(pk=item_id).only("currency").first()
+    if workshop is None:
+        raise _not_found("workshop")
+    registration = (WorkshopRegistration.objects.filter(workshop_id=workshop.pk, user_id=user.pk)
+                    .only("status", "payment_status", "price_paid").first())
+    if registration is not None and registration.status in SEAT_HOLDING:
+        if registration.payment_status in SETTLED:
+            raise PaymentRefused(409, ALREADY_PAID, "Your registration for this workshop is already paid.")
+        if registration.price_paid <= 0:
+            raise _free("workshop")
+        if registration.payment_status in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+            return Price(registration.price_paid, workshop.currency)
+    raise PaymentRefused(409, NO_HELD_REGISTRATION,
+                         "You hold no seat awaiting payment in this workshop: register first (a held seat "
+                         "is released when its hold expires).")
+
+
+def _consultation_price(user: User, item_id: UUID) -> Price:
+    consultation = (Consultation.objects.filter(pk=item_id)
+                    .only("user_id", "status", "amount", "currency", "payment_status").first())
+    if consultation is None:
+        raise _not_found("consultation")
+    if consultation.user_id != user.pk:
+        raise PaymentRefused(403, NOT_YOUR_CONSULTATION, "Only the client who booked a consultation pays it.")
+    if consultation.payment_status in SETTLED:
+        raise PaymentRefused(409, ALREADY_PAID, "This consultation is already paid.")
+    if consultation.status not in CONSULTATION_PAYABLE:
+        raise PaymentRefused(409, CONSULTATION_NOT_PAYABLE,
+                             f"A {consultation.status} consultation cannot be paid.")
+    if consultation.amount <= 0:
+        raise _free("consultation")
+    return Price(consultation.amount, consultation.currency)
+
+
+def _engagement_price(user: User, item_id: UUID) -> Price:
+    engagement = (EngagementRequest.objects.filter(pk=item_id)
+                  .only("client_id", "status", "hours_total", "hourly_rate", "currency", "payment_status").first())
+    if engagement is None:
+        raise _not_found("engagement")
+    if engagement.client_id != user.pk:
+        raise PaymentRefused(403, NOT_YOUR_ENGAGEMENT, "Only the engagement's client pays it.")
+    if engagement.payment_status in SETTLED:
+        raise PaymentRefused(409, ALREADY_PAID, "This engagement is already paid.")
+    if engagement.status not in ENGAGEMENT_OPEN_FOR_PAYMENT:
+        raise PaymentRefused(409, ENGAGEMENT_NOT_ACCEPTED,
+                             f"An engagement is paid once the expert accepted it; this one is {engagement.status}.")
+    amount = (engagement.hours_total * engagement.hourly_rate).quantize(CENT, ROUND_HALF_UP)
+    if amount <= 0:
+        raise _free("engagement")
+    return Price(amount, engagement.currency)
+
+
+PRICE_OF = {Payment.Type.COURSE: _course_price, Payment.Type.WORKSHOP: _workshop_price,
+            Payment.Type.CONSULTATION: _consultation_price, Payment.Type.ENGAGEMENT: _engagement_price}
+
+
+def _advisory_lock(*parts: object) -> None:
+    """A transaction-level lock on a name: serializes concurrent requests for the same thing (a hash collision
+    only serializes two unrelated requests)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [":".join(str(p) for p in parts)])
+
+
+def new_transaction_id() -> str:
+    """A provider intent id. There is no provider call yet: the id is drawn here, Stripe-shaped."""
+    return "pi_" + secrets.token_hex(12)
+
+
+def payment_create(*, user: User, payment_type: str, item_id: UUID) -> tuple[Payment, bool]:
+    """The caller's pending payment for an item (flow step 2): their open attempt for the same item when
+    there is one (``created`` False), otherwise a new one priced by the server. Refusals raise
+    ``PaymentRefused``."""
+    if payment_type not in PAYABLE_TYPES:
+        raise PaymentRefused(400, "invalid_choice", f"{payment_type!r} cannot be bought here.")
+    with transaction.atomic():
+        # Two concurrent requests for the same item must not open two attempts.
+        _advisory_lock("payment_create", user.pk, payment_type, item_id)
+        price = PRICE_OF[payment_type](user, item_id)
+        open_attempt = (Payment.objects.filter(user_id=user.pk, payment_type=payment_type,
+                                               related_entity_id=item_id, status=PaymentStatus.PENDING)
+                        .order_by("-created_at", "-id").first())
+        if open_attempt is not None:
+            return open_attempt, False
+        payment = Payment(user_id=user.pk, organization_id=user.organization_id, amount=price.amount,
+                          currency=price.currency, provider=PROVIDER, transaction_id=new_transaction_id(),
+                          payment_type=payment_type, **{TARGET_FIELD[payment_type]: item_id})
+        payment.save()
+        payment.refresh_from_db()
+        return payment, True
+
+
+# --- Idempotency-Key: the first answer of POST /payments/ per (caller, key) -----------------------------
+
+
+def request_fingerprint(data: object) -> str:
+    """A digest of the request body, key order and spacing aside."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotent_answer(*, user_id: UUID, key: str, fingerprint: str) -> tuple[int, Any] | None:
+    """The stored (status, body) of the caller's earlier request with this key, or None if there is none.
+
+    Takes a lock on (caller, key) for the rest of the request's transaction first, so a concurrent request
+    with the same key waits for this one's answer to be stored (or rolled back) and then reads it. A key
+    sent with another body raises ``PaymentRefused`` 409 ``idempotency_key_reused``."""
+    _advisory_lock("idempotency", user_id, key)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT request_fingerprint, response_status, response_body FROM public.payment_idempotency_keys"
+                       " WHERE user_id = %s AND idempotency_key = %s", [user_id, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    stored_fingerprint, status, body = row
+    if stored_fingerprint != fingerprint:
+        raise PaymentRefused(409, IDEMPOTENCY_KEY_REUSED,
+                             "This Idempotency-Key was used with another request body; use a new key.")
+    return status, json.loads(body) if isinstance(body, str) else body
+
+
+def idempotent_answer_store(*, user_id: UUID, key: str, fingerprint: str, status: int, body: Any) -> None:
+    """Remember the answer, in the request's transaction (a refused request rolls back and is not stored)."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO public.payment_idempotency_keys (user_id, idempotency_key, request_fingerprint, "
+                       "response_status, response_body) VALUES (%s, %s, %s, %s, %s::jsonb)",
+                       [user_id, key, fingerprint, status, json.dumps(body, default=str)])
+
+
+# --- Provider webhook (spec 60 flow steps 3-7) --------------------------------------------------------------
+# The signature header: "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, f'{t}.{raw body}')>" (several v1= may be
+# given while a secret is rotated). Events older or newer than the tolerance are refused, so a captured
+# request cannot be replayed later.
+
+SIGNATURE_HEADER = "X-HumanGlue-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"
+SIGNATURE_MISSING = "signature_missing"
+SIGNATURE_INVALID = "signature_invalid"
+SIGNATURE_EXPIRED = "signature_expired"
+INVALID_EVENT = "invalid_event"
+AMOUNT_MISMATCH = "amount_mismatch"
+
+EVENT_SUCCEEDED = "payment_intent.succeeded"
+EVENT_FAILED = "payment_intent.payment_failed"
+EVENT_CANCELED = "payment_intent.canceled"
+EVENT_REFUNDED = "charge.refunded"
+HANDLED_EVENTS = (EVENT_SUCCEEDED, EVENT_FAILED, EVENT_CANCELED, EVENT_REFUNDED)
+# Results of a webhook call, in the answer's ``result``.
+PROCESSED = "processed"  # the payment changed
+UNCHANGED = "unchanged"  # acknowledged, nothing to change (a stale or replayed state, spec 60 step 3)
+DUPLICATE = "duplicate"  # this event id was applied before: nothing done
+IGNORED = "ignored"  # no payment has this transaction id, or the event type is not one we act on
+
+
+def webhook_secret() -> str:
+    return getattr(settings, "PAYMENTS_WEBHOOK_SECRET", "") or ""
+
+
+def sign_payload(body: bytes, *, secret: str, timestamp: int | None = None) -> str:
+    """The signature header value for ``body`` (the test-event command and tests use it too)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify_signature(body: bytes, header: str | None, *, secret: str, now: float | None = None) -> None:
+    """Raise ``PaymentRefused`` (400) unless ``header`` signs ``body`` with ``secret`` within the tolerance."""
+    if not secret:
+        raise PaymentRefused(503, WEBHOOK_NOT_CONFIGURED, "The payments webhook has no secret configured.")
+    if not header:
+        raise PaymentRefused(400, SIGNATURE_MISSING, f"The {SIGNATURE_HEADER} header is missing.")
+    timestamp, signatures = None, []
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
+            timestamp = int(value)
+        elif name == "v1" and value:
+            signatures.append(value.strip().lower().encode())
+    if timestamp is None or not signatures:
+        raise PaymentRefused(400, SIGNATURE_INVALID, f"The {SIGNATURE_HEADER} header is not t=<unix>,v1=<hex>.")
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest().encode()
+    if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
+        raise PaymentRefused(400, SIGNATURE_INVALID, "The signature does not match the body.")
+    if abs((time.time() if now is None else now) - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        raise PaymentRefused(400, SIGNATURE_EXPIRED,
+                             f"The signature's timestamp is more than {SIGNATURE_TOLERANCE_SECONDS} s away from now.")
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    id: str
+    type: str
+    object: dict[str, Any]
+
+    @property
+    def transaction_id(self) -> str | None:
+        # A PaymentIntent carries its own id; a Charge names its PaymentIntent.
+        key = "payment_intent" if self.type.startswith("charge.") else "id"
+        value = self.object.get(key)
+        return value if isinstance(value, str) and 0 < len(value) <= 255 else None
+
+
+def parse_event(body: bytes) -> ProviderEvent:
+    """The event in a verified body, or ``PaymentRefused`` 400 ``invalid_event``."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    event_id = data.get("id") if isinstance(data, dict) else None
+    event_type = data.get("type") if isinstance(data, dict) else None
+    obj = data.get("data", {}).get("object") if isinstance(data, dict) and isinstance(data.get("data"), dict) else None
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= 255 and isinstance(event_type, str)
+            and isinstance(obj, dict)):
+        raise PaymentRefused(400, INVALID_EVENT, 'An event is {"id": "evt_...", "type": "...", '
+                                                 '"data": {"object": {...}}}.')
+    return ProviderEvent(id=event_id, type=event_type, object=obj)
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    event_id: str
+    result: str
+    payment: Payment | None
+    detail: str
+
+
+def _integer(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PaymentRefused(400, INVALID_EVENT, f"data.object.{key} must be a non-negative integer (minor units).")
+    return value
+
+
+def _check_currency(payment: Payment, obj: dict[str, Any]) -> None:
+    currency = obj.get("currency")
+    if currency is not None and (not isinstance(currency, str) or currency.upper() != payment.currency):
+        raise PaymentRefused(400, AMOUNT_MISMATCH, f"The event's currency is not the payment's ({payment.currency}).")
+
+
+def _apply(event: ProviderEvent, payment: Payment) -> None:
+    obj = event.object
+    _check_currency(payment, obj)
+    if event.type == EVENT_SUCCEEDED:
+        received = _integer(obj, "amount_received")
+        received = _integer(obj, "amount") if received is None else received
+        if received is not None and minor_units_to_amount(received, payment.currency) != payment.amount:
+            raise PaymentRefused(400, AMOUNT_MISMATCH, f"The event's amount is not the payment's ({payment.amount}).")
+        payment_complete(transaction_id=payment.transaction_id)
+    elif event.type in (EVENT_FAILED, EVENT_CANCELED):
+        error = obj.get("last_payment_error") if isinstance(obj.get("last_payment_error"), dict) else {}
+        canceled = event.type == EVENT_CANCELED
+        code = obj.get("cancellation_reason") if canceled else error.get("code")
+        message = error.get("message") or ("The payment was canceled." if canceled else "The payment failed.")
+        status = "canceled" if canceled else obj.get("status")
+        payment_fail(transaction_id=payment.transaction_id, failure_code=str(code or "")[:200],
+                     failure_message=str(message)[:1000],
+                     provider_status=status if isinstance(status, str) and status else "requires_payment_method")
+    elif event.type == EVENT_REFUNDED:
+        refunded = _integer(obj, "amount_refunded")
+        if refunded is None:
+            raise PaymentRefused(400, INVALID_EVENT, "A charge.refunded event carries data.object.amount_refunded.")
+        refunds = obj.get("refunds", {}).get("data") if isinstance(obj.get("refunds"), dict) else None
+        reason = refunds[0].get("reason") if isinstance(refunds, list) and refunds and isinstance(refunds[0], dict) \
+            else None
+        try:
+            payment_refund(transaction_id=payment.transaction_id,
+                           amount_refunded=minor_units_to_amount(refunded, payment.currency),
+                           reason=str(reason or "refunded by the provider")[:1000])
+        except PaymentServiceError as error:
+            # A refund of a payment not (yet) completed here: refused, so the provider retries it later.
+            status = 400 if error.code == INVALID_REFUND_AMOUNT else 409
+            raise PaymentRefused(status, error.code, error.message) from error
+
+
+def _state(payment: Payment) -> tuple[object, ...]:
+    return payment.status, payment.refund_amount, payment.provider_status, payment.metadata
+
+
+def webhook_event_apply(event: ProviderEvent) -> WebhookOutcome:
+    """Apply a verified provider event through the trusted payment services, once per event id.
+
+    In system context (the webhook acts for the provider, conventions §1). The payment row is locked first,
+    so events for one payment (the same one twice, or two different ones racing) run one after the other;
+    the applied event ids are recorded with the outcome, and a replayed id changes nothing. A refusal
+    (``PaymentRefused``) leaves nothing written: the request's transaction rolls back.
+    """
+    transaction_id = event.transaction_id
+    if event.type not in HANDLED_EVENTS:
+        return WebhookOutcome(event.id, IGNORED, None, f"Events of type {event.type!r} are not acted on.")
+    if transaction_id is None:
+        raise PaymentRefused(400, INVALID_EVENT, "The event names no payment intent.")
+    with transaction.atomic(), system_context():
+        payment = Payment.objects.select_for_update().filter(transaction_id=transaction_id).first()
+        if payment is None:
+            return WebhookOutcome(event.id, IGNORED, None, "No payment has this transaction id.")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT payment_id FROM public.payment_provider_events WHERE event_id = %s", [event.id])
+            seen = cursor.fetchone()
+        if seen is not None:
+            if seen[0] != payment.pk:
+                raise PaymentRefused(409, "event_payment_mismatch", "This event id was applied to another payment.")
+            return WebhookOutcome(event.id, DUPLICATE, payment, "This event was applied before; nothing changed.")
+        before = _state(payment)
+        _apply(event, payment)
+        payment.refresh_from_db()
+        result = PROCESSED if _state(payment) != before else UNCHANGED
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO public.payment_provider_events (event_id, event_type, payment_id, "
+                           "transaction_id, result, payment_status) VALUES (%s, %s, %s, %s, %s, %s)",
+                           [event.id, event.type, payment.pk, transaction_id, result, payment.status])
+    detail = "Applied." if result == PROCESSED else "Nothing to change (a stale or replayed state)."
+    return WebhookOutcome(event.id, result, payment, detail)

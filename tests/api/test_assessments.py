@@ -10,7 +10,7 @@ import pytest
 
 from assessments.models import Assessment, AssessmentResponse
 from tests.api_client import assert_error, client_for
-from tests.world import World, build_world
+from tests.world import World, acting_as, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -369,3 +369,42 @@ def test_an_org_admin_reads_the_organizations_adaptability_trend(world: World) -
     assert_error(admin.get(f"{path}?months=121"), 400, "max_value", "months")
     b_rows = client_for(world.b.org_admin).get(f"/api/v1/organizations/{world.b.org.pk}/adaptability-trend/")
     assert b_rows.json()["results"][0]["assessment_count"] == 1
+
+
+def test_the_database_ignores_scores_an_end_user_writes_directly(world: World) -> None:
+    """Behind the API: even a direct write under the owner's rights cannot set a score (derive trigger)."""
+    assessment = world.a.rows["assessment"]
+    with acting_as(world.a.student):
+        Assessment.objects.filter(pk=assessment.pk).update(individual_score=100, leadership_score=100)
+        row = Assessment.objects.get(pk=assessment.pk)
+        assert (row.individual_score, row.leadership_score, row.overall_score) == (4, None, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_and_answers_through_the_asgi_server(live_asgi_server: str) -> None:
+    """Ten simultaneous starts of one pillar resume one assessment; ten simultaneous answers to one new
+    question upsert one row. No 5xx."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    world = build_world()
+    user = world.b.member
+    headers = {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+
+    def post(path: str, body: dict[str, Any]) -> httpx.Response:
+        return httpx.post(f"{live_asgi_server}{path}", json=body, headers=headers, timeout=30)
+
+    with ThreadPoolExecutor(10) as pool:
+        starts = list(pool.map(lambda _: post(LIST, {"pillar": "marketplace"}), range(10)))
+    assert sorted(r.status_code for r in starts) == [200] * 9 + [201], [r.text for r in starts]
+    assert len({r.json()["id"] for r in starts}) == 1
+    assert Assessment.objects.filter(user=user, pillar="marketplace").count() == 1
+    aid = starts[0].json()["id"]
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(lambda n: post(f"{LIST}{aid}/responses/", {
+            "question_id": "same", "dimension": "velocity", "answer_value": 10 * n}), range(10)))
+    assert sorted(r.status_code for r in answers) == [200] * 9 + [201], [r.text for r in answers]
+    stored = AssessmentResponse.objects.get(assessment_id=aid, question_id="same")
+    assert Assessment.objects.get(pk=aid).velocity_score == stored.answer_value

@@ -14,9 +14,11 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +52,7 @@ def visible_assessment(pk: Any) -> Assessment:
 )
 class AssessmentListCreateApi(generics.ListCreateAPIView):
     serializer_class = s.AssessmentSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = AssessmentFilter
     ordering_fields = ["created_at", "completed_at"]
     ordering = ["-created_at", "id"]
@@ -124,8 +127,8 @@ class AssessmentQuestionsApi(AssessmentChildListApi):
     question bank (spec 50 §5: question keys come from the client's bank), so these are what exists."""
 
     serializer_class = s.AssessmentQuestionSerializer
+    filter_backends = [DjangoFilterBackend]
     filterset_class = QuestionFilter
-    ordering_fields: list = []
 
 
 class AssessmentCompleteApi(APIView):

@@ -130,8 +130,8 @@ def response_record(*, assessment: Assessment, user: User, question_id: str, dat
                     ) -> tuple[AssessmentResponse, bool]:
     """Record (or change, or skip) the answer to one question of an assessment in progress; ``created`` says
     whether the question is new. A skip stores no answer. The database rescores the assessment and moves a
-    not started one to in progress; once it is completed or archived the answers are frozen: 409
-    ``assessment_frozen``."""
+    not started one to in progress; once it is completed or archived the answers are frozen: 400
+    ``assessment_frozen`` (spec 50)."""
     require_writer(assessment, user)
     values: dict[str, Any] = {name: data.get(name) for name in (*QUESTION_FIELDS, *ANSWER_FIELDS)}
     values["skipped"] = bool(data.get("skipped", False))
@@ -148,8 +148,8 @@ def response_record(*, assessment: Assessment, user: User, question_id: str, dat
             response_id, inserted = cursor.fetchone()
     except DatabaseError as error:
         if _refusal_code(error) == ASSESSMENT_FROZEN:
-            # The trigger's 23514 is a conflict with the assessment's state: 409, with the trigger's reason.
-            raise AssessmentRefused(status.HTTP_409_CONFLICT, ASSESSMENT_FROZEN, FROZEN_MESSAGE) from error
+            # Spec 50 (HGA01) and conventions §10 answer the trigger's 23514 with 400, its reason as the code.
+            raise AssessmentRefused(status.HTTP_400_BAD_REQUEST, ASSESSMENT_FROZEN, FROZEN_MESSAGE) from error
         raise
     assessment.refresh_from_db()
     return AssessmentResponse.objects.get(pk=response_id), bool(inserted)
@@ -157,7 +157,7 @@ def response_record(*, assessment: Assessment, user: User, question_id: str, dat
 
 def assessment_complete(*, assessment: Assessment, user: User) -> Assessment:
     """Complete an assessment in progress. Its scores are the database's (derived from the scored answers);
-    without any scored answer there is nothing to score: 409 ``nothing_to_score`` (the ``valid_completion``
+    without any scored answer there is nothing to score: 400 ``nothing_to_score`` (the ``valid_completion``
     check)."""
     require_writer(assessment, user)
     _require_unfinished(assessment)
@@ -166,8 +166,8 @@ def assessment_complete(*, assessment: Assessment, user: User) -> Assessment:
             updated = Assessment.objects.filter(pk=assessment.pk, status__in=selectors.UNFINISHED).update(
                 status="completed")
     except DatabaseError as error:
-        if _refusal_code(error) == "valid_completion":
-            raise AssessmentRefused(status.HTTP_409_CONFLICT, NOTHING_TO_SCORE,
+        if _refusal_code(error) == "valid_completion":  # a CHECK constraint: 400 (conventions §10)
+            raise AssessmentRefused(status.HTTP_400_BAD_REQUEST, NOTHING_TO_SCORE,
                                     "Answer at least one scored question before completing the assessment.") \
                 from error
         raise

@@ -104,7 +104,7 @@ class AssessmentResponsesApi(AssessmentChildListApi):
                    description="Records the answer to one question (201 for a new question, 200 when an "
                                "earlier answer is replaced); ``skipped`` true records a skip. The database "
                                "rescores the assessment. Once it is completed or archived the answers are "
-                               "frozen: 409 ``assessment_frozen``.")
+                               "frozen: 400 ``assessment_frozen`` (spec 50, HGA01).")
     def post(self, request: Request, pk: UUID) -> Response:
         assessment = visible_assessment(pk)
         form = s.AssessmentAnswerInputSerializer(data=request.data)
@@ -133,7 +133,7 @@ class AssessmentQuestionsApi(AssessmentChildListApi):
 
 class AssessmentCompleteApi(APIView):
     """Complete the assessment: the scores are the database's (derived from the scored answers), a body is
-    ignored. Without any scored answer: 409 ``nothing_to_score``."""
+    ignored. Without any scored answer: 400 ``nothing_to_score``."""
 
     @extend_schema(tags=TAGS, summary="Complete an assessment", parameters=[ASSESSMENT_ID], request=None,
                    responses={200: s.AssessmentSerializer})

@@ -258,7 +258,7 @@ def test_completing_keeps_the_database_scores_and_freezes_the_answers(world: Wor
                          (world.a.student, {"question_id": "new", "dimension": "velocity", "answer_value": 100}),
                          (world.a.student, {"question_id": "q1", "skipped": True}),
                          (world.platform_admin, {"question_id": "q1", "answer_value": 100})):
-        assert_error(client_for(user).post(url(assessment, "responses"), change, format="json"), 409,
+        assert_error(client_for(user).post(url(assessment, "responses"), change, format="json"), 400,
                      "assessment_frozen")
     assert list(AssessmentResponse.objects.filter(assessment=assessment).values_list("question_id", "answer_value")
                 .order_by("question_id")) == [("cult-1", 60), ("q1", 4)]
@@ -270,7 +270,7 @@ def test_completing_keeps_the_database_scores_and_freezes_the_answers(world: Wor
 def test_completing_needs_a_scored_answer_and_the_owner(world: World) -> None:
     aid = start(world.b.member)["id"]
     answer(world.b.member, aid, question_id="reflection", response_text="Only words.")
-    assert_error(client_for(world.b.member).post(f"{LIST}{aid}/complete/"), 409, "nothing_to_score")
+    assert_error(client_for(world.b.member).post(f"{LIST}{aid}/complete/"), 400, "nothing_to_score")
     assert Assessment.objects.get(pk=aid).status == "in_progress"
     assessment = world.a.rows["assessment"]
     for user in (world.b.student, world.b.org_admin, world.a.member, world.outsider):
@@ -287,7 +287,7 @@ def test_an_abandoned_assessment_is_frozen_too(world: World) -> None:
     assert response.status_code == 200 and response.json()["status"] == "archived"
     assert_error(client_for(world.b.student).post(url(assessment, "responses"), {"question_id": "q1",
                                                                                   "answer_value": 9}, format="json"),
-                 409, "assessment_frozen")
+                 400, "assessment_frozen")
     assert_error(client_for(world.b.student).post(url(assessment, "complete")), 409, "assessment_archived")
 
 

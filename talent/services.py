@@ -101,13 +101,21 @@ def _organization(user: User, data: dict[str, Any]) -> UUID | None:
 # --- profiles ------------------------------------------------------------------------------------------------
 
 
+def _attested(testimonial: dict[str, Any]) -> dict[str, Any]:
+    """What a verification vouches for: the words and who said them (not the display flags)."""
+    return {k: testimonial.get(k) for k in ("client_name", "client_company", "client_title", "quote", "metric",
+                                            "transformation_area")}
+
+
 def profile_update(*, profile: TalentProfile, data: dict[str, Any], is_admin: bool) -> TalentProfile:
     """The expert's own columns (the serializer lists them). A testimonial's ``verified`` flag may be set
-    only by a platform admin (spec 60, DESIGNED): an expert's new ``verified: true`` is refused."""
+    only by a platform admin (spec 60, DESIGNED): an expert may keep an admin-verified testimonial (same id,
+    same words), never verify a new or changed one."""
     if "testimonials" in data and not is_admin:
-        verified_before = {str(t.get("id")) for t in profile.testimonials if isinstance(t, dict) and t.get("verified")}
+        verified = {str(t.get("id")): _attested(t) for t in profile.testimonials
+                    if isinstance(t, dict) and t.get("verified")}
         for index, testimonial in enumerate(data["testimonials"]):
-            if testimonial.get("verified") and str(testimonial.get("id")) not in verified_before:
+            if testimonial.get("verified") and verified.get(str(testimonial.get("id"))) != _attested(testimonial):
                 raise _invalid(f"testimonials.{index}.verified",
                                "Only a platform admin may mark a testimonial as verified.", "verification_forbidden")
     for field, value in data.items():

@@ -135,6 +135,19 @@ class TestimonialSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(required=False)
 
 
+def _whole_items(serializer_class: type[serializers.Serializer], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate each item as a whole: under a partial (PATCH) root DRF treats nested fields as optional and
+    skips their defaults, but a testimonial or a slot is always written complete."""
+    errors, cleaned = [], []
+    for item in items:
+        form = serializer_class(data=item)
+        errors.append({} if form.is_valid() else form.errors)
+        cleaned.append(dict(form.validated_data) if not errors[-1] else {})
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return cleaned
+
+
 class TalentProfileWriteSerializer(serializers.ModelSerializer):
     """The columns an expert writes on their own profile (spec 60). Figures kept by the database (rating,
     review_count, total_sessions, search_vector) are not here."""
@@ -228,6 +241,7 @@ class TalentProfileWriteSerializer(serializers.ModelSerializer):
         return list(dict.fromkeys(value))
 
     def validate_weekly_availability(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        value = _whole_items(WeeklySlotSerializer, value)
         starts = [(slot["day_of_week"], slot["start_time"]) for slot in value]
         if len(starts) != len(set(starts)):
             raise serializers.ValidationError("Two slots share a day and start time.", code="duplicate_slot")
@@ -236,8 +250,7 @@ class TalentProfileWriteSerializer(serializers.ModelSerializer):
     def validate_testimonials(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         now = datetime.datetime.now(datetime.UTC)
         stored = []
-        for item in value:
-            item = dict(item)
+        for item in _whole_items(TestimonialSerializer, value):
             item["id"] = str(item.get("id") or uuid.uuid4())
             item["created_at"] = (item.get("created_at") or now).isoformat()
             stored.append(item)

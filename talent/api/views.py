@@ -26,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from humanglue.api.schema import ClientErrorResponseSerializer
+
 from .. import selectors, services
 from ..models import Consultation, EngagementRequest, TalentProfile
 from . import serializers as s
@@ -79,12 +81,13 @@ class TalentMeApi(APIView):
     def _answer(self, profile: TalentProfile, request: Request) -> Response:
         return Response(s.OwnTalentProfileSerializer(profile, context={"request": request}).data)
 
-    @extend_schema(tags=["talent"], summary="My expert profile", responses={200: s.OwnTalentProfileSerializer})
+    @extend_schema(tags=["talent"], summary="My expert profile",
+                   responses={200: s.OwnTalentProfileSerializer, 404: ClientErrorResponseSerializer})
     def get(self, request: Request) -> Response:
         return self._answer(self._profile(request), request)
 
     @extend_schema(tags=["talent"], summary="Edit my expert profile", request=s.TalentProfileWriteSerializer,
-                   responses={200: s.OwnTalentProfileSerializer})
+                   responses={200: s.OwnTalentProfileSerializer, 404: ClientErrorResponseSerializer})
     def patch(self, request: Request) -> Response:
         profile = self._profile(request)
         form = s.TalentProfileWriteSerializer(data=request.data, partial=True)
@@ -134,7 +137,7 @@ class EngagementSummaryApi(APIView):
     @extend_schema(tags=["engagements"], summary="My engagement totals as a client",
                    parameters=[OpenApiParameter("client", OpenApiTypes.UUID, required=False,
                                                 description="Another client (platform admins only).")],
-                   responses={200: s.EngagementSummarySerializer})
+                   responses={200: s.EngagementSummarySerializer, 403: ClientErrorResponseSerializer})
     def get(self, request: Request) -> Response:
         client_id = request.user.pk
         if "client" in request.query_params:

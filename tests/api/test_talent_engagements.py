@@ -11,7 +11,7 @@ import pytest
 
 from humanglue.security.context import system_context
 from payments.models import Payment
-from payments.services import payment_complete
+from payments.services import payment_complete, payment_fail
 from talent.models import EngagementRequest, TalentProfile
 from tests.api_client import assert_error, client_for
 from tests.world import World, build_world
@@ -49,16 +49,19 @@ def request_engagement(world: World, **extra: Any) -> dict[str, Any]:
     return response.json()
 
 
+def pending_payment(engagement_id: str, client: Any, suffix: str = "") -> Payment:
+    engagement = EngagementRequest.objects.get(pk=engagement_id)
+    with system_context():
+        return Payment.objects.create(
+            user=client, amount=(engagement.hours_total * engagement.hourly_rate).quantize(Decimal("0.01")),
+            provider="stripe", transaction_id=f"pi_eng_{engagement_id[:8]}{suffix}", payment_type="engagement",
+            engagement_request_id=engagement.pk)
+
+
 def pay(engagement_id: str, client: Any) -> Payment:
     """Complete the engagement's payment as the payments service would: a pending payment row (created in
     system context here; the payments API creates it under the payer's rights), then payment_complete."""
-    engagement = EngagementRequest.objects.get(pk=engagement_id)
-    with system_context():
-        payment = Payment.objects.create(
-            user=client, amount=(engagement.hours_total * engagement.hourly_rate).quantize(Decimal("0.01")),
-            provider="stripe", transaction_id=f"pi_eng_{engagement_id[:8]}", payment_type="engagement",
-            engagement_request_id=engagement.pk)
-    return payment_complete(transaction_id=payment.transaction_id)
+    return payment_complete(transaction_id=pending_payment(engagement_id, client).transaction_id)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -249,3 +252,25 @@ def test_the_summary_is_the_clients_own(world: World) -> None:
     assert client_for(world.outsider).get(SUMMARY).json()["total_engagements"] == 0
     assert_error(client_for(world.a.student).get(SUMMARY, {"client": "nope"}), 400)
     assert_error(client_for(None).get(SUMMARY), 401)
+
+
+def test_a_failed_payment_can_be_retried_or_the_request_withdrawn(world: World) -> None:
+    engagement = request_engagement(world)["id"]
+    act(world.a.expert, engagement, "accept")
+    failed = pending_payment(engagement, world.a.student, "_1")
+    payment_fail(transaction_id=failed.transaction_id, failure_code="card_declined")
+    body = client_for(world.a.student).get(detail(engagement)).json()
+    assert (body["status"], body["payment_status"]) == ("payment_failed", "failed")
+    # Nobody but the payment path makes it active.
+    assert_error(act(world.a.expert, engagement, "resume"), 409, "invalid_status_transition")
+    retried = pending_payment(engagement, world.a.student, "_2")
+    payment_complete(transaction_id=retried.transaction_id)
+    body = client_for(world.a.student).get(detail(engagement)).json()
+    assert (body["status"], body["payment"], body["payment_status"]) == ("active", str(retried.pk), "completed")
+    # Another request whose payment failed is withdrawn by the client.
+    other = request_engagement(world)["id"]
+    act(world.a.expert, other, "accept")
+    payment_fail(transaction_id=pending_payment(other, world.a.student).transaction_id)
+    assert act(world.a.student, other, "cancel").json()["status"] == "cancelled"
+    summary = client_for(world.a.student).get(SUMMARY).json()
+    assert (summary["active_engagements"], summary["total_hours_purchased"]) == (1, "5.00")

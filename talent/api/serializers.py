@@ -220,7 +220,7 @@ class TalentProfileWriteSerializer(serializers.ModelSerializer):
     def validate_timezone(self, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise serializers.ValidationError("Not a known IANA time zone.", code="invalid_timezone") from exc
         return value
 

@@ -5,10 +5,10 @@ talent/0005 (``protect_engagement_request_maintained``, ``protect_consultation_p
 which columns and which status moves each party may write; the exclusion constraint refuses a double
 booking. These functions only check first what they can explain better than a bare refusal, asking the
 database's own move tables (``selectors.engagement_movers``): a move that is not part of the lifecycle
-is a 409 ``invalid_status_transition``, a move by the wrong party a 403 ``status_transition_forbidden``,
-a rating before completion a 409 ``rating_requires_completion``. The prices are never the client's:
-the guards copy the expert's rate and compute a booking's amount. Payment is the payments app's; its
-completion (system context) makes an engagement active.
+is a 400 ``invalid_status_transition``, a move by the wrong party a 403 ``status_transition_forbidden``,
+a rating before completion a 400 ``rating_requires_completion`` (conventions §10: 23514 is a 400). The
+prices are never the client's: the guards copy the expert's rate and compute a booking's amount. Payment is
+the payments app's; its completion (system context) makes an engagement active.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from . import selectors
 from .models import Consultation, EngagementRequest, TalentProfile
 
 # Reasons the database gives (CONSTRAINT field) that the API answers as conflicts with the row's state.
-STATE_REASONS = {"invalid_status_transition", "rating_requires_completion"}
+STATE_REASONS = {"invalid_status_transition", "rating_requires_completion", "engagement_not_active"}
 DOUBLE_BOOKING_CONSTRAINT = "consultations_no_double_booking_excl"
 
 NOT_A_PARTY = "Only the {what}'s {who} may do this."
@@ -45,9 +45,13 @@ NOT_IN_FUTURE = "A session must start in the future."
 
 class TalentError(exceptions.APIException):
     """A rule of the marketplace refused the request; ``code`` is stable, ``status_code`` says why (403 not
-    this caller's to do, 409 the row's state does not allow it)."""
+    this caller's to do, 400 the row's state does not allow it, 409 a conflict with other rows)."""
 
-    def __init__(self, detail: str, *, code: str, status_code: int = status.HTTP_409_CONFLICT) -> None:
+    def __init__(self, detail: str, *, code: str, status_code: int | None = None) -> None:
+        # A state the row's lifecycle does not allow is what the guards raise as 23514: 400, as conventions §10
+        # map it, whether this code checks first or the database refuses; other conflicts are 409.
+        if status_code is None:
+            status_code = status.HTTP_400_BAD_REQUEST if code in STATE_REASONS else status.HTTP_409_CONFLICT
         self.status_code = status_code
         super().__init__(detail=detail, code=code)
 
@@ -58,8 +62,8 @@ def _invalid(field: str, message: str, code: str = "invalid") -> exceptions.Vali
 
 @contextmanager
 def _database_refusals() -> Iterator[None]:
-    """The guards' state refusals as 409s (the platform maps 23514 to 400) and the double-booking exclusion
-    as a 409 that says what happened; every other refusal goes to the platform's mapping unchanged."""
+    """The guards' state refusals as 400s with their reason, and the double-booking exclusion as a 409 that
+    says what happened; every other refusal goes to the platform's mapping unchanged."""
     try:
         with transaction.atomic():
             yield

@@ -3,8 +3,8 @@
 Reads of the marketplace are public (anonymous callers included; RLS shows public profiles). Engagements and
 consultations are the parties' (client and expert), readable also by the organization's admins and platform
 admins as the policies say; a row the caller cannot see is a 404, a row they see but may not change a 403,
-a move the row's state does not allow a 409. Each transition is one POST; payment is the payments app's
-``POST /api/v1/payments/`` and its completion makes an engagement active.
+a move the row's state does not allow a 400 (conventions §10). Each transition is one POST; payment is the
+payments app's ``POST /api/v1/payments/`` and its completion makes an engagement active.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def test_a_session_of_an_active_engagement_uses_its_hours(world: World) -> None:
     start = at(6)
     body = {"engagement_request": str(engagement.pk), "pillar": "coaching", "scheduled_start": start.isoformat()}
     # Pending (unpaid): no sessions yet.
-    assert_error(client_for(world.a.student).post(LIST, body, format="json"), 409, "engagement_not_active")
+    assert_error(client_for(world.a.student).post(LIST, body, format="json"), 400, "engagement_not_active")
     with system_context():
         payment = Payment.objects.create(user=world.a.student, amount=Decimal("1500.00"), provider="stripe",
                                          transaction_id="pi_session", payment_type="engagement",
@@ -185,7 +185,7 @@ def test_the_expert_schedules_and_a_double_booking_answers_409(world: World) -> 
     assert_error(act(world.a.student, first, "schedule"), 403, "status_transition_forbidden")
     body = act(world.a.expert, first, "schedule", {"meeting_url": "https://meet.example/1"}).json()
     assert (body["status"], body["meeting_url"]) == ("scheduled", "https://meet.example/1")
-    assert_error(act(world.a.expert, first, "schedule"), 409, "invalid_status_transition")
+    assert_error(act(world.a.expert, first, "schedule"), 400, "invalid_status_transition")
     # The overlapping request cannot be scheduled: the exclusion constraint refuses it.
     TalentProfile.objects.filter(user=world.a.expert).update(buffer_minutes=0)
     assert_error(act(world.a.expert, overlapping, "schedule"), 409, "double_booking")
@@ -224,7 +224,7 @@ def test_only_the_expert_reschedules(world: World) -> None:
     assert_error(act(world.a.expert, session, "reschedule", {
         "scheduled_start": at(-2).isoformat(), "scheduled_end": at(-2, 11).isoformat()}), 400, "not_in_future")
     act(world.a.expert, session, "cancel")
-    assert_error(act(world.a.expert, session, "reschedule", body), 409, "invalid_status_transition")
+    assert_error(act(world.a.expert, session, "reschedule", body), 400, "invalid_status_transition")
 
 
 # --- cancelling, completing, rating -----------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_cancelling_records_whose_reason(world: World) -> None:
     by_client = book(world.a.student, world.a.expert, at(5))["id"]
     body = act(world.a.student, by_client, "cancel").json()
     assert (body["status"], body["cancellation_reason"]) == ("cancelled", "client_cancelled")
-    assert_error(act(world.a.student, by_client, "cancel"), 409, "invalid_status_transition")
+    assert_error(act(world.a.student, by_client, "cancel"), 400, "invalid_status_transition")
     by_expert = book(world.a.student, world.a.expert, at(6))["id"]
     assert_error(act(world.a.student, by_expert, "cancel", {"reason": "no_show"}), 403, "restricted_column")
     assert act(world.a.expert, by_expert, "cancel", {"reason": "other"}).json()["cancellation_reason"] == "other"
@@ -252,9 +252,9 @@ def test_the_client_cannot_cancel_a_session_that_has_started(world: World) -> No
 
 def test_a_session_from_booking_to_rating(world: World) -> None:
     session = book(world.a.student, world.a.expert, at(5))["id"]
-    assert_error(act(world.a.expert, session, "complete"), 409, "invalid_status_transition")  # not scheduled
+    assert_error(act(world.a.expert, session, "complete"), 400, "invalid_status_transition")  # not scheduled
     act(world.a.expert, session, "schedule")
-    assert_error(act(world.a.student, session, "rate", {"rating": 5}), 409, "rating_requires_completion")
+    assert_error(act(world.a.student, session, "rate", {"rating": 5}), 400, "rating_requires_completion")
     assert_error(act(world.a.student, session, "complete"), 403, "status_transition_forbidden")
     done = act(world.a.expert, session, "complete", {"meeting_notes": "Good session",
                                                      "action_items": [{"task": "Read the plan"}]}).json()

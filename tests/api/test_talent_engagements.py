@@ -159,11 +159,11 @@ def test_an_engagement_from_request_to_rating(world: World) -> None:
     # Only the expert pauses and resumes; the client cannot.
     assert_error(act(client, engagement, "pause"), 403, "status_transition_forbidden")
     assert act(expert, engagement, "pause").json()["status"] == "paused"
-    assert_error(act(expert, engagement, "pause"), 409, "invalid_status_transition")
+    assert_error(act(expert, engagement, "pause"), 400, "invalid_status_transition")
     assert act(expert, engagement, "resume").json()["status"] == "active"
 
     # No rating before completion.
-    assert_error(act(client, engagement, "rate", {"score": 5}), 409, "rating_requires_completion")
+    assert_error(act(client, engagement, "rate", {"score": 5}), 400, "rating_requires_completion")
     assert_error(act(client, engagement, "complete"), 403, "status_transition_forbidden")
     completed = act(expert, engagement, "complete").json()
     assert completed["status"] == "completed" and completed["completed_at"] is not None
@@ -180,7 +180,7 @@ def test_an_engagement_from_request_to_rating(world: World) -> None:
 
     # Terminal: nothing moves any more.
     for action in ("accept", "decline", "pause", "resume", "complete", "cancel"):
-        assert_error(act(expert, engagement, action), 409, "invalid_status_transition")
+        assert_error(act(expert, engagement, action), 400, "invalid_status_transition")
 
     # The client's summary counts it (5 hours bought, none used through sessions).
     summary = client_for(client).get(SUMMARY).json()
@@ -199,12 +199,12 @@ def test_each_transition_belongs_to_its_party(world: World) -> None:
     assert_error(act(None, engagement, "accept"), 401)
     # Pending: the expert cannot cancel (they decline), nor pause or complete before payment.
     assert_error(act(world.a.expert, engagement, "cancel"), 403, "status_transition_forbidden")
-    assert_error(act(world.a.expert, engagement, "pause"), 409, "invalid_status_transition")
-    assert_error(act(world.a.expert, engagement, "complete"), 409, "invalid_status_transition")
-    assert_error(act(world.a.expert, engagement, "resume"), 409, "invalid_status_transition")
+    assert_error(act(world.a.expert, engagement, "pause"), 400, "invalid_status_transition")
+    assert_error(act(world.a.expert, engagement, "complete"), 400, "invalid_status_transition")
+    assert_error(act(world.a.expert, engagement, "resume"), 400, "invalid_status_transition")
     assert act(world.a.expert, engagement, "decline").json()["status"] == "declined"
-    assert_error(act(world.a.expert, engagement, "accept"), 409, "invalid_status_transition")
-    assert_error(act(world.a.student, engagement, "cancel"), 409, "invalid_status_transition")
+    assert_error(act(world.a.expert, engagement, "accept"), 400, "invalid_status_transition")
+    assert_error(act(world.a.student, engagement, "cancel"), 400, "invalid_status_transition")
 
 
 def test_the_client_cancels_a_pending_request_and_a_platform_admin_may_act(world: World) -> None:
@@ -262,7 +262,7 @@ def test_a_failed_payment_can_be_retried_or_the_request_withdrawn(world: World) 
     body = client_for(world.a.student).get(detail(engagement)).json()
     assert (body["status"], body["payment_status"]) == ("payment_failed", "failed")
     # Nobody but the payment path makes it active.
-    assert_error(act(world.a.expert, engagement, "resume"), 409, "invalid_status_transition")
+    assert_error(act(world.a.expert, engagement, "resume"), 400, "invalid_status_transition")
     retried = pending_payment(engagement, world.a.student, "_2")
     payment_complete(transaction_id=retried.transaction_id)
     body = client_for(world.a.student).get(detail(engagement)).json()

@@ -16,7 +16,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Cast, Coalesce, Length
+from django.db.models.functions import Cast, Coalesce, Length, Now
 from django.db.models.lookups import GreaterThan
 
 from humanglue.db.columns import (
@@ -519,3 +519,44 @@ class RevenueTransaction(models.Model):
     def __str__(self) -> str:
         return (f"{self.get_transaction_type_display()} {self.amount} {self.currency} "
                 f"for {user_name(self, 'instructor')}")
+
+
+# --- Bookkeeping of the payments API (payments/0008; outside the contract's tables) --------------------------
+# Created by payments/sql/0008_api_idempotency_and_provider_events.sql (RLS, grants, checks); the models give
+# Django the tables (flush, the ORM) without foreign keys, so a key outlives a deleted user harmlessly.
+
+
+class PaymentIdempotencyKey(models.Model):
+    """The first answer to ``POST /api/v1/payments/`` per (caller, ``Idempotency-Key``): a retry gets it again."""
+
+    pk = models.CompositePrimaryKey("user_id", "idempotency_key")
+    user_id = models.UUIDField()
+    idempotency_key = models.TextField()
+    request_fingerprint = models.TextField()
+    response_status = models.IntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "payment_idempotency_keys"
+
+    def __str__(self) -> str:
+        return f"Idempotency-Key {self.idempotency_key} of {self.user_id}"
+
+
+class PaymentProviderEvent(models.Model):
+    """A provider event the webhook applied: each event id once (spec 60 flow step 3)."""
+
+    event_id = models.TextField(primary_key=True)
+    event_type = models.TextField()
+    payment_id = models.UUIDField(null=True)
+    transaction_id = models.TextField()
+    result = models.TextField()
+    payment_status = models.TextField(null=True)
+    received_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "payment_provider_events"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

@@ -7,9 +7,9 @@
 --   * payment_provider_events: the provider event ids the webhook applied (idempotency on the provider's
 --     event id, spec 60 flow step 3). Written only in system context (the webhook); the app role has no
 --     privilege on it and no policy.
--- Both ENABLE (never FORCE) row-level security, like every contract table. Neither has foreign keys: they
--- are not Django models, so Django's flush (tests) would fail to TRUNCATE users or payments past them; a key of a
--- deleted user or an event of a deleted payment is harmless.
+-- Both ENABLE (never FORCE) row-level security, like every contract table. Neither has foreign keys (the
+-- models PaymentIdempotencyKey and PaymentProviderEvent describe them to Django without relations): a key of
+-- a deleted user or an event of a deleted payment is harmless.
 
 CREATE TABLE public.payment_idempotency_keys (
     user_id uuid NOT NULL,

@@ -76,7 +76,8 @@ class CatalogWorkshopSerializer(serializers.Serializer):
     end_time = serializers.DateTimeField()
     timezone = serializers.CharField()
     schedule_date = serializers.DateField()
-    schedule_time = serializers.TimeField()
+    # Local wall-clock time (HH:MM:SS) without an offset, so not an OpenAPI "time" (RFC 3339 needs one).
+    schedule_time = serializers.CharField()
     duration_minutes = serializers.IntegerField()
     capacity_remaining = serializers.IntegerField()
     waitlist_enabled = serializers.BooleanField()

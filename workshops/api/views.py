@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from humanglue.api.schema import ClientErrorResponseSerializer
 from organizations.enums import AiPillar, CourseDifficulty, PaymentStatus, RegistrationStatus, WorkshopStatus
 
 from .. import selectors, services
@@ -122,7 +123,7 @@ class WorkshopHistoryApi(generics.GenericAPIView):
     serializer_class = s.HistoryRowSerializer
 
     @extend_schema(tags=TAGS, summary="My workshop history", parameters=[s.HistoryQuerySerializer],
-                   responses={200: s.HistoryRowSerializer(many=True)})
+                   responses={200: s.HistoryRowSerializer(many=True), 403: ClientErrorResponseSerializer})
     def get(self, request: Request) -> Response:
         query = s.HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -255,7 +256,7 @@ class InstructorWorkshopDetailApi(APIView):
         return workshop
 
     @extend_schema(tags=INSTRUCTOR_TAGS, summary="One of my workshops",
-                   responses={200: s.InstructorWorkshopSerializer})
+                   responses={200: s.InstructorWorkshopSerializer, 403: ClientErrorResponseSerializer})
     def get(self, request: Request, pk: UUID) -> Response:
         return _instructor_detail(self._workshop(pk))
 
@@ -295,7 +296,9 @@ class RegistrationFilter(filters.FilterSet):
         fields = ["status", "payment_status"]
 
 
-@extend_schema_view(get=extend_schema(tags=INSTRUCTOR_TAGS, summary="A workshop's registrations"))
+@extend_schema_view(get=extend_schema(tags=INSTRUCTOR_TAGS, summary="A workshop's registrations",
+                                     responses={200: s.RegistrationSerializer(many=True),
+                                                403: ClientErrorResponseSerializer}))
 class InstructorRegistrationListApi(generics.ListAPIView):
     """The registrations of one of the caller's workshops (a platform admin: any workshop), the waitlist
     in its FIFO order with ``ordering=status_changed_at``."""

@@ -48,7 +48,8 @@ async def app(scope: dict, receive, send) -> None:  # noqa: ANN001 - the ASGI ca
         spec, users = ROTATE[scope["path"]]
         user_id = next(users)
         swaps = [(spec["user_id"], user_id), *((literal, str(uuid.uuid4())) for literal in spec["fresh"])]
-        for old, new in swaps:
+        # Django writes UUID literals as 32 hex digits, JSON answers with dashes: replace both spellings.
+        for old, new in [*swaps, *((o.replace("-", ""), n.replace("-", "")) for o, n in swaps)]:
             statements = [statement.replace(old, new) for statement in statements]
     rows: list = []
     async with pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:

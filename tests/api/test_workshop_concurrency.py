@@ -76,3 +76,23 @@ def test_fifty_concurrent_registrations_for_five_paid_seats(live_asgi_server: st
                      headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["results"]
     assert [(r["status"], r["payment_status"], r["waitlist_position"]) for r in mine] == [("registered", "pending",
                                                                                            None)]
+
+
+def test_one_user_posting_ten_times_at_once_gets_one_registration(live_asgi_server: str) -> None:
+    workshop = WorkshopFactory(instructor=InstructorFactory(), capacity_total=SEATS)
+    user = UserFactory(email="impatient@example.com")
+    token = str(RefreshToken.for_user(user).access_token)
+    barrier = threading.Barrier(10)
+    url = f"{live_asgi_server}/api/v1/workshops/{workshop.pk}/register/"
+
+    def post(_: int) -> httpx.Response:
+        with httpx.Client(timeout=60) as client:
+            barrier.wait(timeout=60)
+            return client.post(url, headers={"Authorization": f"Bearer {token}"})
+
+    with ThreadPoolExecutor(10) as pool:
+        responses = list(pool.map(post, range(10)))
+    assert Counter(r.status_code for r in responses) == {201: 1, 409: 9}
+    assert {r.json()["errors"][0]["code"] for r in responses if r.status_code == 409} == {"already_registered"}
+    assert WorkshopRegistration.objects.filter(workshop=workshop, user=user).count() == 1
+    assert Workshop.objects.get(pk=workshop.pk).enrolled_count == 1

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 # The apps with endpoints, in the order the documentation lists them.
-API_APPS = ["organizations", "instructors", "assessments", "talent", "payments", "notifications"]
+API_APPS = ["organizations", "instructors", "workshops", "assessments", "talent", "payments", "notifications"]
 
 v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
 

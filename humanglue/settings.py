@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "organizations.enums.EnrollmentStatus",
         "UserStatusEnum": "organizations.models.UserStatus",
         "PillarEnum": "organizations.enums.AiPillar",
+        "WorkshopStatusEnum": "organizations.enums.WorkshopStatus",
+        "RegistrationStatusEnum": "organizations.enums.RegistrationStatus",
+        "AttendanceStatusEnum": [("attended", "Attended"), ("no_show", "No show")],
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

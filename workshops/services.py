@@ -50,7 +50,7 @@ ONLY_THE_ATTENDEE = "Only the attendee gives feedback on their registration."
 
 class WorkshopRefused(exceptions.APIException):
     """A rule of the workshops domain refused the request; ``code`` is stable, ``status_code`` says why
-    (403 not allowed, 409 conflicting state)."""
+    (403 not allowed, 409 conflicting state, 400 a status move the lifecycle has not: conventions §10)."""
 
     def __init__(self, detail: str, *, code: str, status_code: int = status.HTTP_409_CONFLICT) -> None:
         self.status_code = status_code
@@ -157,7 +157,8 @@ def workshop_publish(*, workshop: Workshop) -> Workshop:
     if workshop.status == WorkshopStatus.PUBLISHED:
         raise WorkshopRefused("The workshop is already published.", code="already_published")
     if workshop.status not in (WorkshopStatus.DRAFT, WorkshopStatus.CANCELLED):
-        raise WorkshopRefused(f"A {workshop.status} workshop cannot be published.", code="invalid_status_transition")
+        raise WorkshopRefused(f"A {workshop.status} workshop cannot be published.", code="invalid_status_transition",
+                              status_code=status.HTTP_400_BAD_REQUEST)
     if workshop.end_time <= timezone.now():
         raise WorkshopRefused("The workshop has already ended.", code="workshop_ended")
     _save(workshop, {"status": WorkshopStatus.PUBLISHED})
@@ -172,7 +173,8 @@ def workshop_cancel(*, workshop: Workshop) -> Workshop:
     if workshop.status == WorkshopStatus.CANCELLED:
         raise WorkshopRefused("The workshop is already cancelled.", code="already_cancelled")
     if workshop.status == WorkshopStatus.COMPLETED:
-        raise WorkshopRefused("A completed workshop cannot be cancelled.", code="invalid_status_transition")
+        raise WorkshopRefused("A completed workshop cannot be cancelled.", code="invalid_status_transition",
+                              status_code=status.HTTP_400_BAD_REQUEST)
     _save(workshop, {"status": WorkshopStatus.CANCELLED})
     workshop.refresh_from_db()
     return workshop

@@ -248,8 +248,8 @@ def test_publishing_and_cancelling_a_workshop(world: World) -> None:
     assert_error(client.post(f"{MINE}{draft.pk}/cancel/"), 409, "already_cancelled")
     assert_error(register(world.a.member, draft), 400, "workshop_not_open")  # members read non-drafts
     Workshop.objects.filter(pk=draft.pk).update(status="completed")
-    assert_error(client.post(f"{MINE}{draft.pk}/publish/"), 409, "invalid_status_transition")
-    assert_error(client.post(f"{MINE}{draft.pk}/cancel/"), 409, "invalid_status_transition")
+    assert_error(client.post(f"{MINE}{draft.pk}/publish/"), 400, "invalid_status_transition")
+    assert_error(client.post(f"{MINE}{draft.pk}/cancel/"), 400, "invalid_status_transition")
     ended = published(world, "a", status="draft")
     Workshop.objects.filter(pk=ended.pk).update(start_time=timezone.now() - timedelta(days=2),
                                                 end_time=timezone.now() - timedelta(days=1))

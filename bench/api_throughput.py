@@ -194,7 +194,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--topology", action="store_true",
+                        help="instead: one worker on the embedded server against two workers behind PgBouncer "
+                             "(bench/topology_throughput.py; needs DATABASE_URL)")
     args = parser.parse_args()
+    if args.topology:
+        import topology_throughput
+
+        topology_throughput.run(args.clients, args.seconds)
+        return
     db_name = os.environ.get("HUMANGLUE_BENCH_API_DB", "humanglue_bench_api")
     token, plan, dsn, posting = prepare(db_name)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan_file:

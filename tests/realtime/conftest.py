@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import uvicorn_server
 
-FAST = {"REALTIME_TICK_INTERVAL": "0.3", "REALTIME_IDLE_TICK_INTERVAL": "1", "REALTIME_LEADER_RETRY_INTERVAL": "0.5"}
+FAST = {"REALTIME_TICK_INTERVAL": "0.3", "REALTIME_IDLE_TICK_INTERVAL": "1", "REALTIME_LEADER_RETRY_INTERVAL": "0.5",
+        "REALTIME_PRESENCE_SWEEP_INTERVAL": "1"}
 
 
 @pytest.fixture(scope="module")

@@ -194,6 +194,10 @@ REALTIME_HEARTBEAT_INTERVAL = env.int("REALTIME_HEARTBEAT_INTERVAL", default=30)
 REALTIME_IDLE_TIMEOUT = env.float("REALTIME_IDLE_TIMEOUT", default=90.0)  # close 4408 after this silence
 REALTIME_SOCKET_QUEUE = env.int("REALTIME_SOCKET_QUEUE", default=1000)  # per-socket backlog before resync
 REALTIME_REPLAY_LIMIT = env.int("REALTIME_REPLAY_LIMIT", default=500)
+# What health reports of the listener, named here so the platform layer does not import a domain app.
+HUMANGLUE_LISTENER_STATE = "notifications.realtime.listener.health_state"
+HUMANGLUE_LISTENER_APPLICATION_NAME = "humanglue_realtime_listener"
+HUMANGLUE_LISTENER_LOCK_KEY = 0x68675F7274  # pg_try_advisory_lock key of the publishing listener ("hg_rt")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

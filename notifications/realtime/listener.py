@@ -28,9 +28,8 @@ from .groups import ALL, CHANNEL, groups_for
 
 log = logging.getLogger(__name__)
 
-# pg_try_advisory_lock key of the publishing listener ("hg_rt" in ASCII).
-LEADER_LOCK_KEY = 0x68675F7274
-APPLICATION_NAME = "humanglue_realtime_listener"
+LEADER_LOCK_KEY = settings.HUMANGLUE_LISTENER_LOCK_KEY
+APPLICATION_NAME = settings.HUMANGLUE_LISTENER_APPLICATION_NAME
 CONNINFO_KEYS = ("dbname", "user", "password", "host", "port", "sslmode", "sslrootcert", "sslcert", "sslkey",
                  "connect_timeout", "passfile", "options")
 # NOTIFY orders by commit, so once the listener receives its own tick, every transaction below X has been
@@ -199,6 +198,11 @@ _task: asyncio.Task | None = None
 def current() -> Listener | None:
     """This process's listener, if its ASGI lifespan started one."""
     return _listener
+
+
+def health_state() -> dict[str, Any] | None:
+    """This process's listener for ``/healthz``; None when the process runs none (commands)."""
+    return None if _listener is None else _listener.state.as_dict()
 
 
 def start() -> Listener:

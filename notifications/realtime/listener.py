@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import time
 import uuid
@@ -74,9 +75,10 @@ class ListenerState:
 
     def as_dict(self) -> dict[str, Any]:
         age = None if self.last_tick_at is None else round(time.time() - self.last_tick_at, 3)
-        return {"running": True, "connected": self.connected,
+        return {"running": True, "pid": os.getpid(), "connected": self.connected,
                 "role": "leader" if self.leader else ("publisher" if self.publishing else "follower"),
-                "publishing": self.publishing, "elected": self.elect, "last_tick_age_seconds": age,
+                "leader": self.leader, "publishing": self.publishing, "elected": self.elect,
+                "last_tick_age_seconds": age,
                 "last_tick": self.last_tick, "connects": self.connects, "events": self.events,
                 "last_error": self.last_error}
 

@@ -70,7 +70,10 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_id = str(user.pk)
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=settings.REALTIME_SOCKET_QUEUE)
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=settings.REALTIME_SOCKET_QUEUE)  # group messages
+        self.out: asyncio.Queue = asyncio.Queue(maxsize=settings.REALTIME_SOCKET_QUEUE)  # frames to send
+        self.closing = False
+        self.sender = asyncio.create_task(self._send_loop())
         self.seen_events = _Bounded(SEEN_EVENTS)
         self.sent_notifications = _Bounded(SENT_NOTIFICATIONS)
         self.joined_groups: set[str] = set()
@@ -79,7 +82,6 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self.cursor: int | None = None
         self.last_frame = time.monotonic()
         self.last_heartbeat = 0.0
-        self.closing = False
         # Groups first: nothing committed from now on can be missed; then the snapshot of the replay.
         for name in (group("user", self.user_id), group("instructor", self.user_id), ALL):
             await self._join(name)
@@ -91,7 +93,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 watermark = decode_cursor(raw_cursor)
             except ValueError:
                 await self._error("bad_request", "cursor is not a realtime cursor")
-        await self._replay(watermark, ready=True, resumed=watermark is not None)
+        # The worker sends ready and the replay first; live messages queue behind them.
+        self.queue.put_nowait(("ready", watermark))
         self.worker = asyncio.create_task(self._work())
         self.idle_watch = asyncio.create_task(self._watch_idle())
 
@@ -99,7 +102,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if self.user_id is None:
             return
         self.closing = True
-        for task in (getattr(self, "worker", None), getattr(self, "idle_watch", None)):
+        for task in (getattr(self, "worker", None), getattr(self, "idle_watch", None), getattr(self, "sender", None)):
             if task is not None:
                 task.cancel()
         for name in list(self.joined_groups):
@@ -119,7 +122,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(min(timeout / 3, 10))
             if time.monotonic() - self.last_frame > timeout:
-                await self.close(code=CLOSE_IDLE)
+                self._push_close(CLOSE_IDLE)
                 return
 
     # --- client frames -------------------------------------------------------------------------------------
@@ -146,7 +149,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if self.presence and now - self.last_heartbeat >= settings.REALTIME_HEARTBEAT_INTERVAL:
             self.last_heartbeat = now
             await acall_as(self.user_id, presence.heartbeat, list(self.presence))
-        await self.send_json({"type": "pong"})
+        self._push({"type": "pong"})
 
     async def _on_resume(self, content: dict[str, Any]) -> None:
         try:
@@ -168,7 +171,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         name = group(kind, ident)
         await self._join(name)
         self.subscriptions.add(name)
-        await self.send_json({"type": "subscribed", "group": name})
+        self._push({"type": "subscribed", "group": name})
 
     async def _on_unsubscribe(self, content: dict[str, Any]) -> None:
         try:
@@ -181,7 +184,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             self.subscriptions.discard(name)
             self.joined_groups.discard(name)
             await self.channel_layer.group_discard(name, self.channel_name)
-        await self.send_json({"type": "unsubscribed", "group": name})
+        self._push({"type": "unsubscribed", "group": name})
 
     def _target(self, content: dict[str, Any]) -> tuple[str, str] | None:
         present = [c for c in presence.TARGETS if content.get(c)]
@@ -246,10 +249,10 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self._error("bad_request", "one of course_id or workshop_id (a uuid)")
             return
         members = await acall_as(self.user_id, presence.snapshot, *target)
-        await self.send_json({"type": "presence.snapshot", target[0]: target[1], "members": members})
+        self._push({"type": "presence.snapshot", target[0]: target[1], "members": members})
 
     async def _error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
+        self._push({"type": "error", "code": code, "message": message})
 
     # --- group messages (queued; the worker sends) ----------------------------------------------------------
     async def rt_event(self, message: dict[str, Any]) -> None:
@@ -270,14 +273,48 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
-            # Falling behind: tell the client to refetch and let it reconnect with its cursor.
-            self.closing = True
-            asyncio.get_running_loop().create_task(self._overflow())
+            self._overflow()
 
-    async def _overflow(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.send_json({"type": "resync", "reason": "slow_client"})
-            await self.close(code=CLOSE_TRY_AGAIN)
+    # --- outgoing frames: one sender task, so nothing else ever waits on a slow client's connection ---------
+    def _push(self, frame: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        try:
+            self.out.put_nowait(frame)
+        except asyncio.QueueFull:
+            self._overflow()
+
+    async def _put(self, frame: dict[str, Any]) -> None:
+        """For a replay (bounded by REALTIME_REPLAY_LIMIT): waits for room instead of overflowing; only the
+        worker calls it, so live messages pile up in ``queue`` meanwhile and overflow there if need be."""
+        if not self.closing:
+            await self.out.put(frame)
+
+    def _push_close(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self.out.put_nowait({"__close__": code})
+
+    def _overflow(self) -> None:
+        """Falling behind: drop what is queued, tell the client to refetch, close; it resumes by cursor."""
+        if self.closing:
+            return
+        self.closing = True
+        while not self.out.empty():
+            self.out.get_nowait()
+        if getattr(self, "worker", None) is not None:
+            self.worker.cancel()
+        self.out.put_nowait({"type": "resync", "reason": "slow_client"})
+        self.out.put_nowait({"__close__": CLOSE_TRY_AGAIN})
+
+    async def _send_loop(self) -> None:
+        while True:
+            frame = await self.out.get()
+            if "__close__" in frame:
+                await self.close(code=frame["__close__"])
+                return
+            await self.send_json(frame)
 
     # --- the worker -------------------------------------------------------------------------------------
     async def _work(self) -> None:
@@ -289,11 +326,13 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 elif kind == "cursor":
                     await self._advance(value)
                 elif kind == "resync":
-                    await self.send_json({"type": "resync", "reason": value})
+                    self._push({"type": "resync", "reason": value})
                     # Notifications committed while nobody published are replayed from this socket's cursor.
                     await self._replay(self.cursor, ready=False, resumed=False)
                 elif kind == "replay":
                     await self._replay(value, ready=False, resumed=True)
+                elif kind == "ready":
+                    await self._replay(value, ready=True, resumed=value is not None)
             except asyncio.CancelledError:
                 raise
             except Exception:  # one bad event must not end the socket's stream
@@ -306,30 +345,30 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.cursor is None or value > self.cursor:
             self.cursor = value
-            await self.send_json({"type": "cursor", "cursor": raw})
+            self._push({"type": "cursor", "cursor": raw})
 
     async def _replay(self, watermark: int | None, *, ready: bool, resumed: bool) -> None:
         limit = settings.REALTIME_REPLAY_LIMIT
         found, cursor, truncated, unread = await acall_as(self.user_id, rows.replay, self.user_id, watermark, limit)
         if ready:
-            await self.send_json({"type": "ready", "cursor": str(watermark) if resumed else cursor,
-                                  "unread_count": unread, "heartbeat_interval": settings.REALTIME_HEARTBEAT_INTERVAL})
+            await self._put({"type": "ready", "cursor": str(watermark) if resumed else cursor,
+                             "unread_count": unread, "heartbeat_interval": settings.REALTIME_HEARTBEAT_INTERVAL})
         sent = 0
         for row in found:
             if self.sent_notifications.add(row["id"]):
-                await self.send_json({"type": "notification", "notification": _public(row), "replay": True})
+                await self._put({"type": "notification", "notification": _public(row), "replay": True})
                 sent += 1
         new_cursor = decode_cursor(cursor)
         if self.cursor is None or new_cursor > self.cursor:
             self.cursor = new_cursor
         if resumed:
-            await self.send_json({"type": "replay_complete", "count": sent, "cursor": str(self.cursor)})
+            await self._put({"type": "replay_complete", "count": sent, "cursor": str(self.cursor)})
         elif not ready:
-            await self.send_json({"type": "cursor", "cursor": str(self.cursor)})
+            await self._put({"type": "cursor", "cursor": str(self.cursor)})
         if truncated:
-            await self.send_json({"type": "resync", "reason": "replay_window_exceeded"})
+            await self._put({"type": "resync", "reason": "replay_window_exceeded"})
         if sent and not ready:
-            await self.send_json({"type": "unread_count", "count": unread})
+            await self._put({"type": "unread_count", "count": unread})
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         table, op, pk = event.get("table"), event.get("op"), str(event.get("id"))
@@ -338,9 +377,9 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if op == "DELETE":
             if not await self._may_hear_delete(table, event):
                 return
-            await self.send_json({"type": "change", "table": table, "op": op, "id": pk, "row": None})
+            self._push({"type": "change", "table": table, "op": op, "id": pk, "row": None})
             if table == "notifications":
-                await self.send_json({"type": "unread_count", "count": await acall_as(self.user_id, rows.unread,
+                self._push({"type": "unread_count", "count": await acall_as(self.user_id, rows.unread,
                                                                                     self.user_id)})
             return
         row, unread = await acall_as(self.user_id, rows.read_event_row, table, pk, self.user_id)
@@ -348,11 +387,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return  # the client cannot SELECT it (or it is gone, or expired): nothing for this socket
         if table == "notifications" and op == "INSERT":
             if self.sent_notifications.add(pk):
-                await self.send_json({"type": "notification", "notification": _public(row), "replay": False})
+                self._push({"type": "notification", "notification": _public(row), "replay": False})
         else:
-            await self.send_json({"type": "change", "table": table, "op": op, "id": pk, "row": row})
+            self._push({"type": "change", "table": table, "op": op, "id": pk, "row": row})
         if unread is not None:
-            await self.send_json({"type": "unread_count", "count": unread})
+            self._push({"type": "unread_count", "count": unread})
 
     async def _may_hear_delete(self, table: str, event: dict[str, Any]) -> bool:
         audience = DELETE_AUDIENCE[table]

@@ -103,10 +103,13 @@ def may_subscribe(kind: str, ident: str, user_id: str) -> bool:
 def replay(user_id: str, watermark: int | None, limit: int) -> tuple[list[dict[str, Any]], str, bool, int]:
     """The user's unexpired notifications with ``txid >= watermark`` and the new watermark, in one snapshot.
 
-    ``watermark`` None means "from the snapshot's own xmin": what committed beside a still-running older
-    transaction, so a fresh socket's cursor claims nothing it has not been given. Returns (rows in commit
-    order, new cursor, truncated, unread count).
+    ``watermark`` None (a client without a cursor, spec 40: its baseline is REST's) reads no rows, only the
+    watermark. Returns (rows in commit order, new cursor, truncated, unread count).
     """
+    if watermark is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+            return [], encode_cursor(int(cursor.fetchone()[0])), False, unread_count(user_id=user_id)
     # One statement = one snapshot (READ COMMITTED): the rows and pg_snapshot_xmin agree.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -115,13 +118,13 @@ def replay(user_id: str, watermark: int | None, limit: int) -> tuple[list[dict[s
             SELECT w.xmin::text, n.id
             FROM w LEFT JOIN LATERAL (
                 SELECT n.id, n.txid, n.created_at FROM public.notifications n
-                WHERE n.user_id = %s AND n.txid >= coalesce(%s::text::xid8, w.xmin)
+                WHERE n.user_id = %s AND n.txid >= %s::text::xid8
                   AND (n.expires_at IS NULL OR n.expires_at > now())
                 ORDER BY n.txid, n.created_at, n.id LIMIT %s
             ) n ON true
             ORDER BY n.txid, n.created_at, n.id
             """,
-            [user_id, None if watermark is None else str(watermark), limit + 1],
+            [user_id, str(watermark), limit + 1],
         )
         result = cursor.fetchall()
     new_cursor = encode_cursor(int(result[0][0]))

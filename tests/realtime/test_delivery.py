@@ -142,3 +142,50 @@ def test_subscribing_needs_entitlement(rt_server: str) -> None:
 
     error, ok = asyncio.run(run())
     assert error["code"] == "forbidden" and ok["group"] == f"course.{course_row.pk}"
+
+
+def test_read_state_changes_and_expired_rows(rt_server: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = UserFactory()
+    unread = note(user, "to read")
+
+    async def run() -> Socket:
+        async with Socket(rt_server, user) as sock:
+            await sock.wait_for(is_type("ready"))
+            Notification.objects.create(user=user, type="announcement", title="expired", message="m",
+                                        expires_at=timezone.now() - timedelta(minutes=1))
+            Notification.objects.filter(pk=unread.pk).update(read_at=timezone.now())
+            change = await sock.wait_for(lambda f: f.get("type") == "change" and f["id"] == str(unread.pk))
+            assert change["op"] == "UPDATE" and change["row"]["read_at"] is not None
+            assert (await sock.wait_for(is_type("unread_count")))["count"] == 0
+            await sock.drain(0.5)
+            return sock
+
+    sock = asyncio.run(run())
+    assert not sock.of_type("notification")  # the expired row was never sent
+    assert "txid" not in sock.of_type("change")[0]["row"]
+
+
+def test_org_deletes_reach_org_admins_subscribed_to_the_org_not_members(rt_server: str) -> None:
+    org = OrganizationFactory()
+    admin = UserFactory(organization=org, role="org_admin")
+    member = UserFactory(organization=org)
+    instructor, student = UserFactory(), UserFactory(organization=org)
+    enrollment = enroll(student, course(instructor), organization=org)
+
+    async def run() -> tuple[Socket, Socket]:
+        async with Socket(rt_server, admin) as boss, Socket(rt_server, member) as peer:
+            for sock in (boss, peer):
+                await sock.send({"type": "subscribe", "group": f"org.{org.pk}"})
+                await sock.wait_for(is_type("subscribed"))
+            Enrollment.objects.filter(pk=enrollment.pk).delete()
+            await boss.wait_for(lambda f: f.get("type") == "change" and f["op"] == "DELETE"
+                                and f["id"] == str(enrollment.pk))
+            await peer.drain(1.0)
+            return boss, peer
+
+    _, peer = asyncio.run(run())
+    assert not peer.of_type("change"), peer.frames

@@ -98,9 +98,11 @@ def test_joining_needs_enrollment_and_two_tabs_count_twice(rt_server: str) -> No
         async with Socket(rt_server, student) as tab1, Socket(rt_server, student) as tab2:
             for tab in (tab1, tab2):
                 await tab.send({"type": "presence.join", **target})
-                await tab.wait_for(lambda f: f.get("type") == "change")
+                await tab.send({"type": "ping"})  # frames are handled in order: the pong follows the join
+                await tab.wait_for(is_type("pong"))
             row = StudentPresence.objects.get(user=student, course=course_row)
             assert (row.status, row.connection_count) == ("online", 2)
+            tab1.frames.clear()  # wait for the next pong, not the earlier one
             await tab1.send({"type": "presence.leave", **target})
             await tab1.send({"type": "ping"})
             await tab1.wait_for(is_type("pong"))

@@ -28,7 +28,7 @@ def tight_server(django_db_setup: None, django_db_blocker) -> Iterator[str]:  # 
     from django.db import connection
 
     with django_db_blocker.unblock():
-        with uvicorn_server(connection.settings_dict["NAME"], REALTIME_IDLE_TIMEOUT="3",
+        with uvicorn_server(connection.settings_dict["NAME"], REALTIME_IDLE_TIMEOUT="5",
                             REALTIME_SOCKET_QUEUE="5", **FAST) as base:
             yield base
 
@@ -42,7 +42,7 @@ def test_a_silent_socket_is_closed_with_4408_and_leaves_its_presence(tight_serve
         async with Socket(tight_server, student) as silent, Socket(tight_server, instructor) as pinging:
             await silent.send({"type": "presence.join", "course_id": str(course_row.pk)})
             await silent.wait_for(lambda f: f.get("type") == "change")
-            for _ in range(10):  # 5 s of pings every 0.5 s: well past the 3 s idle limit
+            for _ in range(14):  # 7 s of pings every 0.5 s: well past the 5 s idle limit
                 await pinging.send({"type": "ping"})
                 await asyncio.sleep(0.5)
             await silent.ws.wait_closed()
@@ -88,7 +88,7 @@ def test_a_client_that_stops_reading_gets_resync_and_is_closed_then_resumes_ever
     rows = Notification.objects.bulk_create(
         Notification(user=user, type="announcement", title=f"burst {i}", message="x" * 19000,
                      data={"blob": "y" * 60000}) for i in range(150))  # ~12 MB: more than the kernel buffers
-    for _ in range(12):  # 6 s without reading; pings keep the socket from the idle close
+    for _ in range(16):  # 8 s without reading; pings keep the socket from the idle close
         raw.sendall(_masked_text_frame('{"type":"ping"}'))
         time.sleep(0.5)
     raw.settimeout(5)

@@ -62,6 +62,14 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # Rows come from the REST serializers: UUIDs, datetimes and decimals as the API renders them.
         return json.dumps(content, cls=JSONEncoder, separators=(",", ":"))
 
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        # Not JSON: answered with bad_request by receive_json instead of ending the socket.
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
     # --- connection -----------------------------------------------------------------------------------
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -102,7 +110,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if self.user_id is None:
             return
         self.closing = True
-        for task in (getattr(self, "worker", None), getattr(self, "idle_watch", None), getattr(self, "sender", None)):
+        for name in ("worker", "idle_watch", "sender"):
+            task = getattr(self, name, None)
             if task is not None:
                 task.cancel()
         for name in list(self.joined_groups):

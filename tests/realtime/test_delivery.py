@@ -189,3 +189,20 @@ def test_org_deletes_reach_org_admins_subscribed_to_the_org_not_members(rt_serve
 
     _, peer = asyncio.run(run())
     assert not peer.of_type("change"), peer.frames
+
+
+def test_bad_frames_are_answered_with_bad_request_and_the_socket_stays(rt_server: str) -> None:
+    user = UserFactory()
+
+    async def run() -> list[dict]:
+        async with Socket(rt_server, user) as sock:
+            await sock.wait_for(is_type("ready"))
+            await sock.ws.send("not json")
+            await sock.send({"type": "nonsense"})
+            await sock.send({"type": "subscribe", "group": "user.someone-else"})
+            await sock.send({"type": "ping"})
+            await sock.wait_for(is_type("pong"))
+            return sock.of_type("error")
+
+    errors = asyncio.run(run())
+    assert [e["code"] for e in errors] == ["bad_request"] * 3

@@ -13,12 +13,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from notifications.realtime.lifespan import RealtimeLifespan  # noqa: E402
+
 from .routing import websocket_urlpatterns  # noqa: E402
 from .security.ws_auth import JwtAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
+        # Starts the realtime listener with the server (spec 40; off with REALTIME_LISTENER=0).
+        "lifespan": RealtimeLifespan(),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(JwtAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),

@@ -129,6 +129,9 @@ else:
 # humanglue_app or humanglue_system; migrations and operator commands keep the owner's connection.
 # DATABASE_REQUEST_URL gives that connection in full (a password, another host such as PgBouncer);
 # unset, it is DATABASE_URL's server and database with the user humanglue_web.
+# The owner's connection settings, kept before the request override below: the realtime listener LISTENs
+# on a direct owner connection (never through a pooler, never as the request role).
+DATABASE_OWNER = dict(DATABASES["default"])
 DATABASE_CONNECTS_AS = env.str("HUMANGLUE_CONNECT_AS", default="owner")
 if DATABASE_CONNECTS_AS not in ("owner", "request"):
     raise ImproperlyConfigured("HUMANGLUE_CONNECT_AS must be 'owner' or 'request'.")
@@ -184,10 +187,30 @@ WHITENOISE_AUTOREFRESH = DEBUG
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                    "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000}}
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Capacity per channel: a full channel silently drops group messages, so keep room for bursts (the
+    # realtime consumer drains its channel into its own bounded queue and resyncs on overflow).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+
+# --- Realtime (spec 40; notifications.realtime) -----------------------------------------------------
+# The listener runs inside the ASGI process (its lifespan); off for processes that must not publish.
+REALTIME_LISTENER = env.bool("REALTIME_LISTENER", default=True)
+REALTIME_TICK_INTERVAL = env.float("REALTIME_TICK_INTERVAL", default=5.0)  # cursor tick while there is traffic
+REALTIME_IDLE_TICK_INTERVAL = env.float("REALTIME_IDLE_TICK_INTERVAL", default=60.0)  # cursor tick anyway
+REALTIME_PRESENCE_SWEEP_INTERVAL = env.float("REALTIME_PRESENCE_SWEEP_INTERVAL", default=60.0)
+REALTIME_NOTIFICATION_PURGE_INTERVAL = env.float("REALTIME_NOTIFICATION_PURGE_INTERVAL", default=86400.0)
+REALTIME_LEADER_RETRY_INTERVAL = env.float("REALTIME_LEADER_RETRY_INTERVAL", default=2.0)
+REALTIME_HEARTBEAT_INTERVAL = env.int("REALTIME_HEARTBEAT_INTERVAL", default=30)
+REALTIME_IDLE_TIMEOUT = env.float("REALTIME_IDLE_TIMEOUT", default=90.0)  # close 4408 after this silence
+REALTIME_SOCKET_QUEUE = env.int("REALTIME_SOCKET_QUEUE", default=1000)  # per-socket backlog before resync
+REALTIME_REPLAY_LIMIT = env.int("REALTIME_REPLAY_LIMIT", default=500)
+# What health reports of the listener, named here so the platform layer does not import a domain app.
+HUMANGLUE_LISTENER_STATE = "notifications.realtime.listener.health_state"
+HUMANGLUE_LISTENER_APPLICATION_NAME = "humanglue_realtime_listener"
+HUMANGLUE_LISTENER_LOCK_KEY = 0x68675F7274  # pg_try_advisory_lock key of the publishing listener ("hg_rt")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

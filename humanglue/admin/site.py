@@ -60,6 +60,8 @@ class HumanGlueAdminSite(admin.AdminSite):
                  name="instructor_dashboard"),
             path("dashboards/organization/", self.admin_view(self.organization_overview_view),
                  name="organization_overview"),
+            path("dashboards/live-notifications/", self.admin_view(self.live_notifications_view),
+                 name="live_notifications"),
         ]
         return urls + super().get_urls()
 
@@ -72,6 +74,11 @@ class HumanGlueAdminSite(admin.AdminSite):
         from organizations.admin_pages import organization_overview
 
         return organization_overview(request, self)
+
+    def live_notifications_view(self, request: HttpRequest) -> HttpResponse:
+        from notifications.admin_pages import live_notifications
+
+        return live_notifications(request, self)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         apps = super().get_app_list(request, app_label)
@@ -92,6 +99,8 @@ class HumanGlueAdminSite(admin.AdminSite):
             pages.append(("Instructor dashboard", "InstructorDashboard", "admin:instructor_dashboard"))
         if roles.org_admin or roles.platform_admin:
             pages.append(("Organization overview", "OrganizationOverview", "admin:organization_overview"))
+        # Every staff member's own inbox, live over /ws/realtime/ (issue 14).
+        pages.append(("Live notifications", "LiveNotifications", "admin:live_notifications"))
         return [{"name": name, "object_name": object_name, "admin_url": reverse(url_name, current_app=self.name),
                  "add_url": None, "view_only": True, "perms": {"view": True}}
                 for name, object_name, url_name in pages]

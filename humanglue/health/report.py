@@ -54,12 +54,61 @@ def _row_counts(connection: Any) -> dict[str, int | None]:
     return counts
 
 
-def listener_health() -> dict[str, Any]:
-    """The realtime listener (DESIGN.md §4) is not part of this build yet."""
-    return {"status": "not_configured"}
+# QUEUE_WARN: above this share of the NOTIFY queue, warn (a full queue fails every notifying commit).
+QUEUE_WARN = 0.5
+
+
+def listener_health(alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
+    """The realtime listener (spec 40, "Operations"): this process's own listener when it runs one (the ASGI
+    server), and what the database knows: listener sessions, whether a leader holds the lock, and
+    ``pg_notification_queue_usage()``. Never raises."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    process = import_string(settings.HUMANGLUE_LISTENER_STATE)()
+    result: dict[str, Any] = {"status": "not_running", "process": process, "sessions": None, "leader_elected": None,
+                              "notification_queue_usage": None}
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                "        AND datname = current_database()), "
+                "       EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "               AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "               AND classid = (%s >> 32)::oid AND objid = (%s & 4294967295)::oid AND objsubid = 1), "
+                "       pg_notification_queue_usage()",
+                [settings.HUMANGLUE_LISTENER_APPLICATION_NAME, settings.HUMANGLUE_LISTENER_LOCK_KEY,
+                 settings.HUMANGLUE_LISTENER_LOCK_KEY])
+            sessions, leader, usage = cursor.fetchone()
+        result.update(sessions=sessions, leader_elected=leader, notification_queue_usage=float(usage))
+    except Exception as exc:  # reported, not raised
+        result["error"] = _first_line(exc)
+    result["status"] = _listener_status(process, result)
+    return result
+
+
+def _listener_status(process: dict[str, Any] | None, result: dict[str, Any]) -> str:
+    if process is not None and not process["connected"]:
+        return "error"
+    if process is None and not result["sessions"]:
+        return "not_running"
+    usage = result["notification_queue_usage"]
+    if usage is not None and usage > QUEUE_WARN:
+        return "warn"
+    if process is not None:
+        from django.conf import settings
+
+        age = process["last_tick_age_seconds"]
+        stale_after = 3 * settings.REALTIME_IDLE_TICK_INTERVAL
+        if age is not None and age > stale_after:
+            return "warn"  # ticks stopped arriving: nobody publishes, or the connection is stuck
+    return "ok"
 
 
 def health_report(*, row_counts: bool = False) -> dict[str, Any]:
     db = database_health(row_counts=row_counts)
-    healthy = bool(db["reachable"] and db["unapplied_migrations"] == [] and db["app_role"])
-    return {"status": "ok" if healthy else "error", "database": db, "listener": listener_health()}
+    listener = listener_health()
+    # A server whose own listener is down cannot deliver realtime: unhealthy. Warnings stay healthy.
+    healthy = bool(db["reachable"] and db["unapplied_migrations"] == [] and db["app_role"]
+                   and listener["status"] != "error")
+    return {"status": "ok" if healthy else "error", "database": db, "listener": listener}

@@ -43,6 +43,22 @@ class Command(BaseCommand):
             table.add_row("app role", "humanglue_app present" if db["app_role"] else "humanglue_app MISSING")
             for name, count in (db.get("row_counts") or {}).items():
                 table.add_row(f"rows: {name}", "table missing" if count is None else f"{count:,}")
-        table.add_row("realtime listener", report["listener"]["status"])
+        table.add_row("realtime listener", _listener_line(report["listener"]))
         console.print(table)
         console.print("[bold green]healthy[/]" if report["status"] == "ok" else "[bold red]unhealthy[/]")
+
+
+def _listener_line(listener: dict) -> str:
+    """Status, this process's listener (the command runs none), sessions, leader and NOTIFY queue use."""
+    parts = [listener["status"]]
+    process = listener.get("process")
+    if process:
+        parts.append(f"{'connected' if process['connected'] else 'DISCONNECTED'}, {process['role']}, last tick "
+                     f"{process['last_tick_age_seconds']}s ago")
+    if listener.get("sessions") is not None:
+        parts.append(f"{listener['sessions']} listener session(s), leader "
+                     f"{'elected' if listener['leader_elected'] else 'none'}, NOTIFY queue "
+                     f"{listener['notification_queue_usage']:.1%}")
+    if listener.get("error"):
+        parts.append(listener["error"])
+    return "; ".join(parts)

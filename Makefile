@@ -21,7 +21,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed
-	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	$(VENV)/bin/uvicorn humanglue.asgi:application --host $(HOST) --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -218,3 +218,62 @@ def test_production_answers_over_tls_only(topology: Topology) -> None:
         response = client.get("/api/v1/courses/")
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["strict-transport-security"]
+
+
+def test_websocket_delivery_across_two_workers(topology: Topology) -> None:
+    """An enrollment committed through one worker reaches the course instructor's sockets on both workers (the
+    Redis channel layer and the one elected listener), each exactly once."""
+    import asyncio
+    import json
+
+    import websockets
+
+    from instructors.models import Course
+
+    course = Course.objects.get(slug="coaching-fundamentals")  # Maya's free course; the outsider is not enrolled
+    instructor_token, student_token = topology.token("maya.chen@acme.example"), topology.token(
+        "outsider@humanglue.example")
+    url = topology.base.replace("http://", "ws://") + f"/ws/realtime/?token={instructor_token}"
+    origin = topology.base.replace("127.0.0.1", "localhost")
+
+    async def run() -> list[list[dict]]:
+        port = int(topology.base.rsplit(":", 1)[1])
+        workers = [child for child in psutil.Process(topology.web_pid).children()
+                   if "spawn_main" in " ".join(child.cmdline())]
+
+        def sockets_per_worker() -> list[int]:
+            return [sum(1 for c in w.net_connections("tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+                    for w in workers]
+
+        sockets = []
+        # the kernel spreads connections over the workers: open sockets until both hold some (at most 16)
+        while len(sockets) < 4 or (min(sockets_per_worker()) == 0 and len(sockets) < 16):
+            sockets.append(await websockets.connect(url, origin=origin))
+        assert min(sockets_per_worker()) > 0, sockets_per_worker()
+        try:
+            for ws in sockets:
+                assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "ready"
+            async with httpx.AsyncClient(base_url=topology.base, headers=PROXY, timeout=60) as client:
+                response = await client.post(f"/api/v1/courses/{course.pk}/enroll/",
+                                             headers={"Authorization": f"Bearer {student_token}"})
+            assert response.status_code == 201, response.text
+            enrollment_id = response.json()["id"]
+            received = []
+            for ws in sockets:
+                frames = []
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    try:
+                        frames.append(json.loads(await asyncio.wait_for(ws.recv(), 2)))
+                    except TimeoutError:
+                        if any(f.get("type") == "change" and f.get("id") == enrollment_id for f in frames):
+                            break
+                received.append([f for f in frames if f.get("type") == "change" and f.get("id") == enrollment_id])
+            return received
+        finally:
+            for ws in sockets:
+                await ws.close()
+
+    received = asyncio.run(run())
+    assert [len(changes) for changes in received] == [1] * len(received), received
+    assert all(changes[0]["table"] == "enrollments" and changes[0]["op"] == "INSERT" for changes in received)

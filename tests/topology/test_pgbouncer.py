@@ -218,6 +218,14 @@ def test_production_answers_over_tls_only(topology: Topology) -> None:
         response = client.get("/api/v1/courses/")
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["strict-transport-security"]
+    # static files by WhiteNoise from the collected folder (DEBUG off: no finders): admin, API docs, JS client
+    with topology.client() as client:
+        for path in ("/static/admin/css/base.css", "/static/notifications/realtime.js",
+                     "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"):
+            static = client.get(path)
+            assert static.status_code == 200 and len(static.content) > 1000, path
+        docs = client.get("/api/docs/")
+        assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
 
 
 def test_websocket_delivery_across_two_workers(topology: Topology) -> None:

@@ -59,9 +59,18 @@ def pending_payment(engagement_id: str, client: Any, suffix: str = "") -> Paymen
 
 
 def pay(engagement_id: str, client: Any) -> Payment:
-    """Complete the engagement's payment as the payments service would: a pending payment row (created in
-    system context here; the payments API creates it under the payer's rights), then payment_complete."""
-    return payment_complete(transaction_id=pending_payment(engagement_id, client).transaction_id)
+    """Pay for the engagement through HTTP: the client opens the payment (``POST /api/v1/payments/``, priced by
+    the server) and the provider's signed webhook completes it."""
+    from tests.api.test_payments import buy, event, post_event
+
+    opened = buy(client, "engagement", engagement_id)
+    assert opened.status_code == 201, opened.content
+    payment = opened.json()
+    engagement = EngagementRequest.objects.get(pk=engagement_id)
+    assert Decimal(payment["amount"]) == (engagement.hours_total * engagement.hourly_rate).quantize(Decimal("0.01"))
+    answer = post_event(event(payment["transaction_id"], "succeeded", payment["amount"]))
+    assert answer.status_code == 200 and answer.json()["result"] == "processed", answer.content
+    return Payment.objects.get(pk=payment["id"])
 
 
 # --- reading ---------------------------------------------------------------------------------------------------

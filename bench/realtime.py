@@ -362,7 +362,7 @@ def report(run: Run, clients: int, rate: float, seconds: float, drain: float, rs
     met = ws99 < TARGET_P99_MS and lost == 0 and delivered == expected and rate >= TARGET_RATE \
         and achieved >= 0.95 * TARGET_RATE
     print(f"target (issue 14): p99 under {TARGET_P99_MS:g} ms at {TARGET_RATE} events/s, zero lost -> "
-          f"{'MET' if met else 'MISSED'}: p99 {ws99:.1f} ms at {achieved:.0f} events/s, {lost} lost, "
+          f"{'MET' if met else 'MISSED'}: p99 {ws99:.1f} ms at {achieved:.0f} events/s, {lost} not delivered, "
           f"{duplicates} duplicates; p99 is {ratio:.1f}x the raw LISTEN p99 ({raw99:.1f} ms)"
           + ("" if rate >= TARGET_RATE else f" (this run's rate {rate:g}/s is below the target's)"))
 

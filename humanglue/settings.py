@@ -193,7 +193,8 @@ if REDIS_URL:
 else:
     # Capacity per channel: a full channel silently drops group messages, so keep room for bursts (the
     # realtime consumer drains its channel into its own bounded queue and resyncs on overflow).
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "humanglue.channels_layer.SweepingInMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 1000}}}
 
 # --- Realtime (spec 40; notifications.realtime) -----------------------------------------------------
 # The listener runs inside the ASGI process (its lifespan); off for processes that must not publish.

@@ -110,7 +110,9 @@ def call_as(user_id: UUID | str | None, fn: Callable[..., T], *args: Any, **kwar
 
 
 async def acall_as(user_id: UUID | str | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``call_as`` for async code (Channels consumers): one thread-bound transaction per call."""
-    from channels.db import database_sync_to_async
+    """``call_as`` for async code (Channels consumers): one transaction per call, in a worker thread of its own
+    (not the process's one thread-sensitive thread: every socket's reads would queue behind each other).
+    Safe because ``call_as`` is self-contained and DatabaseSyncToAsync closes the connection around it."""
+    from channels.db import DatabaseSyncToAsync
 
-    return await database_sync_to_async(call_as)(user_id, fn, *args, **kwargs)
+    return await DatabaseSyncToAsync(call_as, thread_sensitive=False)(user_id, fn, *args, **kwargs)

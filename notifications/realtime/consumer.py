@@ -17,6 +17,7 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from rest_framework.utils.encoders import JSONEncoder
@@ -264,6 +265,16 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self._push({"type": "error", "code": code, "message": message})
 
     # --- group messages (queued; the worker sends) ----------------------------------------------------------
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Group messages (``rt.*``) go straight to their handler: Channels would first close old database
+        connections on the process's one database thread, so under load every socket's channel backed up
+        behind the deliveries' reads until the channel layer expired the messages (silently, and the socket
+        with them). The ``rt_*`` handlers only queue; the worker does the reads."""
+        if message["type"].startswith("rt."):
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
+
     async def rt_event(self, message: dict[str, Any]) -> None:
         if self.user_id is not None and self.seen_events.add(message["event_id"]):
             self._enqueue(("event", message["event"]))

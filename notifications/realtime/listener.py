@@ -211,10 +211,11 @@ def start() -> Listener:
     """Start the listener in the running event loop (idempotent)."""
     global _listener, _task
     if _listener is None:
-        from channels.layers import get_channel_layer
+        from channels.layers import InMemoryChannelLayer, get_channel_layer
 
         layer = get_channel_layer()
-        elect = not type(layer).__name__.startswith("InMemory")
+        # One process's own layer: it publishes to its own sockets; a shared layer (Redis): elect one publisher.
+        elect = not isinstance(layer, InMemoryChannelLayer)
         _listener = Listener(layer, elect=elect)
         _task = asyncio.get_running_loop().create_task(_listener.run(), name="realtime-listener")
     return _listener

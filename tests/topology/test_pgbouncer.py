@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -27,7 +26,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.conftest import PROJECT_DIR, server_env
+from tests.conftest import PROJECT_DIR, _free_port, server_env
 
 PASSWORD = "HumanGlue-demo-2025"
 ACME_ADMIN, GLOBEX_ADMIN = "olivia.grant@acme.example", "marcus.webb@globex.example"
@@ -42,12 +41,6 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"),
                        reason="the topology runs on a TCP PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Topology:
@@ -65,8 +58,9 @@ class Topology:
 
     def web_connection(self) -> psycopg.Connection:
         """A connection through PgBouncer as the request LOGIN role, as a worker's would be."""
+        # no server-side prepared statements: PgBouncer in transaction mode shares server connections
         return psycopg.connect(host="127.0.0.1", port=self.pgbouncer_port, dbname=self.db_name,
-                               user="humanglue_web", autocommit=True)
+                               user="humanglue_web", autocommit=True, prepare_threshold=None)
 
     def admin(self, command: str) -> list[tuple]:
         """PgBouncer's admin console (simple query protocol only: psql)."""
@@ -148,6 +142,65 @@ def test_no_server_connection_keeps_a_request_context(topology: Topology) -> Non
             assert (role, user_id or "") == ("humanglue_web", "")
 
 
+def test_websocket_delivery_across_two_workers(topology: Topology) -> None:
+    """An enrollment committed through one worker reaches the course instructor's sockets on both workers (the
+    Redis channel layer and the one elected listener), each exactly once."""
+    import asyncio
+    import json
+
+    import websockets
+
+    from instructors.models import Course
+
+    course = Course.objects.get(slug="coaching-fundamentals")  # Maya's free course; the outsider is not enrolled
+    instructor_token, student_token = topology.token("maya.chen@acme.example"), topology.token(
+        "outsider@humanglue.example")
+    url = topology.base.replace("http://", "ws://") + f"/ws/realtime/?token={instructor_token}"
+    origin = topology.base.replace("127.0.0.1", "localhost")
+
+    async def run() -> list[list[dict]]:
+        port = int(topology.base.rsplit(":", 1)[1])
+        workers = [child for child in psutil.Process(topology.web_pid).children()
+                   if "spawn_main" in " ".join(child.cmdline())]
+
+        def sockets_per_worker() -> list[int]:
+            return [sum(1 for c in w.net_connections("tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
+                    for w in workers]
+
+        sockets = []
+        # the kernel spreads connections over the workers: open sockets until both hold some (at most 16)
+        while len(sockets) < 4 or (min(sockets_per_worker()) == 0 and len(sockets) < 16):
+            sockets.append(await websockets.connect(url, origin=origin))
+        assert min(sockets_per_worker()) > 0, sockets_per_worker()
+        try:
+            for ws in sockets:
+                assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "ready"
+            async with httpx.AsyncClient(base_url=topology.base, headers=PROXY, timeout=60) as client:
+                response = await client.post(f"/api/v1/courses/{course.pk}/enroll/",
+                                             headers={"Authorization": f"Bearer {student_token}"})
+            assert response.status_code == 201, response.text
+            enrollment_id = response.json()["id"]
+            received = []
+            for ws in sockets:
+                frames = []
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    try:
+                        frames.append(json.loads(await asyncio.wait_for(ws.recv(), 2)))
+                    except TimeoutError:
+                        if any(f.get("type") == "change" and f.get("id") == enrollment_id for f in frames):
+                            break
+                received.append([f for f in frames if f.get("type") == "change" and f.get("id") == enrollment_id])
+            return received
+        finally:
+            for ws in sockets:
+                await ws.close()
+
+    received = asyncio.run(run())
+    assert [len(changes) for changes in received] == [1] * len(received), received
+    assert all(changes[0]["table"] == "enrollments" and changes[0]["op"] == "INSERT" for changes in received)
+
+
 def test_a_worker_killed_mid_request_loses_nothing_it_acknowledged(topology: Topology) -> None:
     from organizations.models import Organization, Team
 
@@ -227,61 +280,3 @@ def test_production_answers_over_tls_only(topology: Topology) -> None:
         docs = client.get("/api/docs/")
         assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
 
-
-def test_websocket_delivery_across_two_workers(topology: Topology) -> None:
-    """An enrollment committed through one worker reaches the course instructor's sockets on both workers (the
-    Redis channel layer and the one elected listener), each exactly once."""
-    import asyncio
-    import json
-
-    import websockets
-
-    from instructors.models import Course
-
-    course = Course.objects.get(slug="coaching-fundamentals")  # Maya's free course; the outsider is not enrolled
-    instructor_token, student_token = topology.token("maya.chen@acme.example"), topology.token(
-        "outsider@humanglue.example")
-    url = topology.base.replace("http://", "ws://") + f"/ws/realtime/?token={instructor_token}"
-    origin = topology.base.replace("127.0.0.1", "localhost")
-
-    async def run() -> list[list[dict]]:
-        port = int(topology.base.rsplit(":", 1)[1])
-        workers = [child for child in psutil.Process(topology.web_pid).children()
-                   if "spawn_main" in " ".join(child.cmdline())]
-
-        def sockets_per_worker() -> list[int]:
-            return [sum(1 for c in w.net_connections("tcp") if c.status == "ESTABLISHED" and c.laddr.port == port)
-                    for w in workers]
-
-        sockets = []
-        # the kernel spreads connections over the workers: open sockets until both hold some (at most 16)
-        while len(sockets) < 4 or (min(sockets_per_worker()) == 0 and len(sockets) < 16):
-            sockets.append(await websockets.connect(url, origin=origin))
-        assert min(sockets_per_worker()) > 0, sockets_per_worker()
-        try:
-            for ws in sockets:
-                assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "ready"
-            async with httpx.AsyncClient(base_url=topology.base, headers=PROXY, timeout=60) as client:
-                response = await client.post(f"/api/v1/courses/{course.pk}/enroll/",
-                                             headers={"Authorization": f"Bearer {student_token}"})
-            assert response.status_code == 201, response.text
-            enrollment_id = response.json()["id"]
-            received = []
-            for ws in sockets:
-                frames = []
-                deadline = time.monotonic() + 20
-                while time.monotonic() < deadline:
-                    try:
-                        frames.append(json.loads(await asyncio.wait_for(ws.recv(), 2)))
-                    except TimeoutError:
-                        if any(f.get("type") == "change" and f.get("id") == enrollment_id for f in frames):
-                            break
-                received.append([f for f in frames if f.get("type") == "change" and f.get("id") == enrollment_id])
-            return received
-        finally:
-            for ws in sockets:
-                await ws.close()
-
-    received = asyncio.run(run())
-    assert [len(changes) for changes in received] == [1] * len(received), received
-    assert all(changes[0]["table"] == "enrollments" and changes[0]["op"] == "INSERT" for changes in received)

@@ -187,8 +187,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
+        # No client-side read timeout: a socket's receive is a blocking BZPOPMIN, and redis-py 8 defaults
+        # socket_timeout to 5 s, which would end every quiet websocket after 5 s (channels_redis#422).
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                    "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000}}
+                    "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1000}}
     }
 else:
     # Capacity per channel: a full channel silently drops group messages, so keep room for bursts (the

@@ -85,3 +85,29 @@ def test_one_leader_publishes_once_and_the_other_takes_over(transactional_db: No
         assert len(notes) == len(set(notes)) == 2 and later_id in notes
         new_state = listener_of(follower)
         assert new_state["leader"] and new_state["publishing"]
+
+
+def test_a_quiet_socket_on_redis_stays_open_and_still_receives(transactional_db: None) -> None:
+    """A socket's channel-layer receive blocks on Redis for as long as nothing comes: no client read timeout
+    (redis-py 8's 5 s default) may end it."""
+    redis_or_skip()
+    from django.db import connection
+
+    instructor = UserFactory()
+    # Ticks only every 60 s (the default idle tick): nothing at all reaches the socket's channel meanwhile.
+    quiet_ticks = {**FAST, "REALTIME_IDLE_TICK_INTERVAL": "60"}
+    with uvicorn_server(connection.settings_dict["NAME"], REDIS_URL=REDIS_URL, **quiet_ticks) as base:
+        wait_until(lambda: listener_of(base)["publishing"], "the only process publishes")
+
+        async def run() -> Socket:
+            async with Socket(base, instructor) as sock:
+                await sock.wait_for(lambda f: f.get("type") == "ready")
+                assert await sock.drain(8.0) == [] and sock.ws.close_code is None
+                note = await asyncio.to_thread(Notification.objects.create, user=instructor, type="announcement",
+                                               title="after a quiet while", message="m")
+                await sock.wait_for(lambda f: f.get("type") == "notification"
+                                    and f["notification"]["id"] == str(note.pk), 10)
+                return sock
+
+        sock = asyncio.run(run())
+        assert len(sock.notification_ids()) == 1

@@ -26,6 +26,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import socket
 import statistics
 import subprocess
@@ -94,6 +95,9 @@ def server_env(db_name: str) -> dict[str, str]:
     else:
         env["HUMANGLUE_DB_NAME"] = db_name
     env["REALTIME_LISTENER"] = "1"
+    # As in production: DEBUG off (no query log kept per statement), plain HTTP on the loopback (no proxy).
+    env["DEBUG"] = "false"
+    env["SECURE_SSL_REDIRECT"] = "false"
     return env
 
 
@@ -382,6 +386,8 @@ def main() -> None:
     if soft < 2 * args.clients + 100:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4 * args.clients + 256), hard))
     db_name = os.environ.get("HUMANGLUE_BENCH_RT_DB", "humanglue_bench_realtime")
+    # One key for the tokens made here and the server (DEBUG off refuses the development key).
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
     print(f"database {db_name}: migrating, {args.clients} users and tokens", flush=True)
     user_ids, tokens, conninfo = prepare(db_name, args.clients)
     port = free_port()

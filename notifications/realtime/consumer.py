@@ -27,6 +27,7 @@ from humanglue.security.context import acall_as
 from ..selectors import decode_cursor
 from . import presence, rows
 from .groups import ALL, DELETE_AUDIENCE, group, parse_subscription
+from .reader import reader
 
 log = logging.getLogger(__name__)
 
@@ -402,7 +403,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 self._push({"type": "unread_count", "count": await acall_as(self.user_id, rows.unread,
                                                                                     self.user_id)})
             return
-        row, unread = await acall_as(self.user_id, rows.read_event_row, table, pk, self.user_id)
+        row, unread = await reader().read(self.user_id, table, pk)
         if row is None:
             return  # the client cannot SELECT it (or it is gone, or expired): nothing for this socket
         if table == "notifications" and op == "INSERT":

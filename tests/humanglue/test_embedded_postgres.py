@@ -84,3 +84,30 @@ def test_stop_reports_whether_it_was_running(data_dir: Path) -> None:
     assert server.stop_server(data_dir) is True
     assert server.running_server(data_dir) is None
     assert server.stop_server(data_dir) is False
+
+
+def test_the_backend_looks_the_server_up_once_not_on_every_connect(
+        django_db_blocker, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """Finding the running server costs a test connection: done on the first connect of the process (and
+    after a failed connect), not on each of the many connects of a served process."""
+    from django.conf import settings
+    from django.db import connection
+
+    from humanglue.embedded.backend import base
+
+    if not settings.USING_EMBEDDED_POSTGRES:
+        pytest.skip("DATABASE_URL is set: the embedded backend is not in use")
+    probes: list[server.ServerInfo] = []
+    real_probe = server._can_connect
+    monkeypatch.setattr(server, "_can_connect", lambda info: probes.append(info) or real_probe(info))
+    base._forget_server()
+    with django_db_blocker.unblock():
+        for _ in range(5):
+            # A wrapper of its own (not the test's connection), under the default alias Django's hooks expect.
+            wrapper = base.DatabaseWrapper(dict(connection.settings_dict), alias="default")
+            wrapper.ensure_connection()
+            with wrapper.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                assert cursor.fetchone() == (1,)
+            wrapper.close()
+    assert len(probes) == 1

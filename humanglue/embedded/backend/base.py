@@ -17,10 +17,25 @@ from humanglue.embedded import server
 
 _lock = threading.Lock()
 _ensured_databases: set[str] = set()
+# The server found (or started) by this process. Looking it up costs a test connection, so it is done once,
+# not on every connect; a connect that fails forgets it and looks again (the server was stopped or killed).
+_known: server.ServerInfo | None = None
 
 
 def server_info() -> server.ServerInfo:
-    return server.ensure_server(Path(settings.EMBEDDED_POSTGRES_DATA_DIR))
+    global _known
+    if _known is None:
+        _known = server.ensure_server(Path(settings.EMBEDDED_POSTGRES_DATA_DIR))
+    return _known
+
+
+def _forget_server() -> bool:
+    """Drop the remembered server; True when there was one (a retry may find or start it again)."""
+    global _known
+    with _lock:
+        known, _known = _known, None
+        _ensured_databases.clear()
+    return known is not None
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -36,3 +51,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         params["host"] = str(info.socket_dir)
         params["port"] = info.port
         return params
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        try:
+            return super().get_new_connection(conn_params)
+        except base.Database.OperationalError:
+            if self.pool is not None or not _forget_server():
+                raise
+            return super().get_new_connection(self.get_connection_params())

@@ -4,13 +4,15 @@
 
 Sets up its own database (``HUMANGLUE_BENCH_RT_DB``, default humanglue_bench_realtime; the embedded server,
 or DATABASE_URL's), migrated, with one bench user per client (one INSERT ... SELECT generate_series as the
-owner) and a JWT access token for each. Starts one uvicorn process serving the project (lifespan on, so the
-realtime listener runs with the in-memory channel layer) and opens ``--clients`` websocket clients to
-``/ws/realtime/?token=...`` from one event loop, waiting for every ``ready``. A producer thread then commits
-notifications as the owner, one INSERT per transaction, each for a random connected user, at ``--rate``
-events/s for ``--seconds``, keeping the commit time per notification id. Every client keeps the receive
-time per notification id; in the same loop a psycopg async connection LISTENs on ``humanglue_realtime``
-directly and keeps the NOTIFY receipt time per id: the baseline.
+owner) and a JWT access token for each. Starts one uvicorn process serving the project as production runs
+it (DEBUG off; lifespan on, so the realtime listener runs with the in-memory channel layer) and opens
+``--clients`` websocket clients to ``/ws/realtime/?token=...`` from one event loop, waiting for every
+``ready``. A producer thread then commits notifications as the owner, one INSERT per transaction, each for
+a random connected user, at ``--rate`` events/s for ``--seconds``, keeping the commit time per notification
+id. Every client keeps the receive time per notification id; in the same loop a psycopg async connection
+LISTENs on ``humanglue_realtime`` directly and keeps the NOTIFY receipt time per id: the baseline.
+``--latency-csv PATH`` also writes each notification's commit offset and latency (to see when slow ones were
+committed).
 
 Prints delivered vs expected (missing ids, duplicates, wrong recipients), commit-to-receive p50/p95/p99 for
 the websocket clients and for raw LISTEN, the server's RSS before and after connecting the clients and the
@@ -376,6 +378,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--latency-csv", metavar="PATH",
+                        help="also write commit offset (s) and commit-to-receive latency (ms) per notification")
     parser.add_argument("--drain", type=float, default=15,
                         help="seconds to wait after the last commit for deliveries still on their way")
     args = parser.parse_args()
@@ -404,6 +408,14 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     report(run, args.clients, args.rate, args.seconds, args.drain, rss_before, rss_after)
+    if args.latency_csv:
+        first = min(run.commits.values(), default=0.0)
+        with open(args.latency_csv, "w") as out:
+            out.write("commit_s,latency_ms\n")
+            for nid, committed in sorted(run.commits.items(), key=lambda item: item[1]):
+                got = run.received.get(nid)
+                latency = f"{(got[0][1] - committed) * 1000:.2f}" if got else ""
+                out.write(f"{committed - first:.3f},{latency}\n")
 
 
 if __name__ == "__main__":

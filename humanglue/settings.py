@@ -185,18 +185,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Channels -------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+CHANNEL_GROUP_EXPIRY = env.int("CHANNEL_GROUP_EXPIRY", default=86400)  # seconds a group membership lasts
 if REDIS_URL:
     CHANNEL_LAYERS = {
         # No client-side read timeout: a socket's receive is a blocking BZPOPMIN, and redis-py 8 defaults
         # socket_timeout to 5 s, which would end every quiet websocket after 5 s (channels_redis#422).
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                    "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1000}}
+                    "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1000,
+                               "group_expiry": CHANNEL_GROUP_EXPIRY}}
     }
 else:
-    # Capacity per channel: a full channel silently drops group messages, so keep room for bursts (the
-    # realtime consumer drains its channel into its own bounded queue and resyncs on overflow).
+    # Capacity per channel: room for bursts (the realtime consumer drains its channel at once into its own
+    # bounded queue and resyncs on overflow). A group message that still finds a socket's channel full
+    # replaces what is pending there by a resync (the socket replays notifications from its cursor and
+    # tells the client to refetch) instead of vanishing as in Channels' own layers.
     CHANNEL_LAYERS = {"default": {"BACKEND": "humanglue.channels_layer.SweepingInMemoryChannelLayer",
-                                  "CONFIG": {"capacity": 1000}}}
+                                  "CONFIG": {"capacity": 1000, "group_expiry": CHANNEL_GROUP_EXPIRY,
+                                             "overflow_message": {"type": "rt.resync", "reason": "slow_client"}}}}
 
 # --- Realtime (spec 40; notifications.realtime) -----------------------------------------------------
 # The listener runs inside the ASGI process (its lifespan); off for processes that must not publish.
@@ -208,6 +213,8 @@ REALTIME_NOTIFICATION_PURGE_INTERVAL = env.float("REALTIME_NOTIFICATION_PURGE_IN
 REALTIME_LEADER_RETRY_INTERVAL = env.float("REALTIME_LEADER_RETRY_INTERVAL", default=2.0)
 REALTIME_HEARTBEAT_INTERVAL = env.int("REALTIME_HEARTBEAT_INTERVAL", default=30)
 REALTIME_IDLE_TIMEOUT = env.float("REALTIME_IDLE_TIMEOUT", default=90.0)  # close 4408 after this silence
+# Sockets renew their group memberships this often (the layer drops older ones after CHANNEL_GROUP_EXPIRY).
+REALTIME_GROUP_REFRESH_INTERVAL = env.float("REALTIME_GROUP_REFRESH_INTERVAL", default=3600.0)
 REALTIME_SOCKET_QUEUE = env.int("REALTIME_SOCKET_QUEUE", default=1000)  # per-socket backlog before resync
 REALTIME_REPLAY_LIMIT = env.int("REALTIME_REPLAY_LIMIT", default=500)
 # What health reports of the listener, named here so the platform layer does not import a domain app.

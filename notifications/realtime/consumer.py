@@ -104,6 +104,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             except ValueError:
                 await self._error("bad_request", "cursor is not a realtime cursor")
         # The worker sends ready and the replay first; live messages queue behind them.
+        self.working = False  # the worker is between messages
         self.queue.put_nowait(("ready", watermark))
         self.worker = asyncio.create_task(self._work())
         self.idle_watch = asyncio.create_task(self._watch_idle())
@@ -130,11 +131,19 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _watch_idle(self) -> None:
         timeout = settings.REALTIME_IDLE_TIMEOUT
+        refreshed = time.monotonic()
         while True:
-            await asyncio.sleep(min(timeout / 3, 10))
-            if time.monotonic() - self.last_frame > timeout:
+            await asyncio.sleep(min(timeout / 3, 10, settings.REALTIME_GROUP_REFRESH_INTERVAL))
+            now = time.monotonic()
+            if now - self.last_frame > timeout:
                 self._push_close(CLOSE_IDLE)
                 return
+            if now - refreshed >= settings.REALTIME_GROUP_REFRESH_INTERVAL:
+                # Channel layers end a group membership after group_expiry (a day by default), silently: a
+                # socket open that long would stop hearing its groups. Joining again renews them.
+                refreshed = now
+                for name in list(self.joined_groups):
+                    await self.channel_layer.group_add(name, self.channel_name)
 
     # --- client frames -------------------------------------------------------------------------------------
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
@@ -281,7 +290,13 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             self._enqueue(("event", message["event"]))
 
     async def rt_cursor(self, message: dict[str, Any]) -> None:
-        if self.user_id is not None:
+        if self.user_id is None:
+            return
+        if self.queue.empty() and not self.working:
+            # Nothing before it still to send: forwarded at once, without waking the worker (a tick reaches
+            # every socket of the process at the same moment).
+            self._advance(message["cursor"])
+        else:
             self._enqueue(("cursor", message["cursor"]))
 
     async def rt_resync(self, message: dict[str, Any]) -> None:
@@ -341,11 +356,12 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     async def _work(self) -> None:
         while True:
             kind, value = await self.queue.get()
+            self.working = True
             try:
                 if kind == "event":
                     await self._deliver(value)
                 elif kind == "cursor":
-                    await self._advance(value)
+                    self._advance(value)
                 elif kind == "resync":
                     self._push({"type": "resync", "reason": value})
                     # Notifications committed while nobody published are replayed from this socket's cursor.
@@ -358,8 +374,10 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 raise
             except Exception:  # one bad event must not end the socket's stream
                 log.exception("realtime delivery failed")
+            finally:
+                self.working = False
 
-    async def _advance(self, raw: str) -> None:
+    def _advance(self, raw: str) -> None:
         try:
             value = decode_cursor(raw)
         except ValueError:

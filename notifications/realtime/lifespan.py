@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from django.conf import settings
 
 from . import listener
+from .reader import close_readers
 
 
 class RealtimeLifespan:
@@ -21,5 +23,6 @@ class RealtimeLifespan:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await listener.stop()
+                await asyncio.get_running_loop().run_in_executor(None, close_readers)
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -94,6 +94,7 @@ class Listener:
         self._last_lock_try = 0.0
         self._last_sweep = 0.0
         self._last_purge = 0.0
+        self._tasks: set[asyncio.Task] = set()  # cursor fan-outs in progress
 
     async def run(self) -> None:
         """Listen forever, reconnecting with capped exponential backoff and jitter."""
@@ -163,7 +164,10 @@ class Listener:
             self.state.last_tick_at = time.time()
             self.state.last_tick = str(payload["tick"])
             if self.state.publishing:
-                await self.layer.group_send(ALL, {"type": "rt.cursor", "cursor": str(payload["tick"])})
+                # Every socket gets it: on a task of its own, so the events after the tick keep flowing while
+                # it fans out. Safe: every event before the tick is already on its sockets' channels, and an
+                # event after it that overtakes the cursor only makes the client's cursor a little older.
+                self._spawn(self.layer.group_send(ALL, {"type": "rt.cursor", "cursor": str(payload["tick"])}))
             return
         self.state.events += 1
         self._traffic = True
@@ -172,6 +176,11 @@ class Listener:
         message = {"type": "rt.event", "event_id": uuid.uuid4().hex, "event": payload}
         for name in groups_for(payload):
             await self.layer.group_send(name, message)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _periodic(self, conn: psycopg.AsyncConnection) -> None:
         now = time.monotonic()

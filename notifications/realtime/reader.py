@@ -1,34 +1,41 @@
 """Re-reading rows for many sockets at once (spec 40, "Per-recipient check").
 
 Every delivery re-reads its row under the receiving client's security context. One database call per
-delivery (a worker thread, a pooled connection, a transaction) costs more than the read itself, so a
-process's sockets share this reader: requests that arrive while a batch is in flight wait for the next one,
-which takes all of them (up to ``MAX_BATCH``) in one worker-thread call and one transaction. Idle, a request
-starts a batch of its own at once: batching adds no waiting, it only grows with the load.
+delivery (a thread hop, a pooled connection, a transaction of four round trips) costs far more than the
+read itself, so a process's sockets share this reader: requests that arrive while a batch is in flight wait
+for the next one, which takes all of them (up to ``MAX_BATCH``) at once. Idle, a request starts a batch of
+its own at once: batching adds no waiting, it only grows with the load.
 
-Inside the transaction the app role is entered once; before each user's reads the caller is switched with
-``set_config('app.current_user_id', <user>, true)``, which every later statement sees. RLS therefore decides
-each user's rows exactly as in a transaction of that user alone: the reads are SELECTs and the only
-per-caller state is that setting. If anything fails, the batch's transaction is abandoned and each request is
-read again on its own (``call_as``), so one bad row cannot cost the other sockets their deliveries.
+A batch is one message to PostgreSQL: the app role, then for each user ``set_config('app.current_user_id',
+<user>, true)`` followed by that user's reads, all as one multi-statement query. PostgreSQL runs such a
+message as one implicit transaction, in order, so the role and each caller hold exactly until the next
+switch and end with the message (``SET LOCAL``; nothing outlives it, behind PgBouncer too). RLS therefore
+decides each user's rows exactly as in a transaction of that user alone: the reads are SELECTs and the only
+per-caller state is that setting. Round trips are what costs: after each one the reading thread must win the
+GIL back from the busy event loop. The reads run on ``MAX_IN_FLIGHT`` threads of their own that keep their
+database connections (no pool check-out per batch).
+
+If anything fails, the batch is abandoned (its connection closed) and each request is read again on its own
+(``call_as``), so one bad row cannot cost the other sockets their deliveries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from channels.db import DatabaseSyncToAsync
-from django.db import connection, transaction
+from django.db import connection
 
-from humanglue.security.context import call_as, enter_app_role
+from humanglue.security.context import APP_ROLE, call_as
 
 from . import rows
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 200  # requests per transaction
+MAX_BATCH = 200  # requests per message
 MAX_IN_FLIGHT = 2  # batches at once: one can wait on PostgreSQL while the next is prepared
 
 Request = tuple[str, str, str]  # (user id, table, primary key)
@@ -39,12 +46,11 @@ def read_many(requests: list[Request]) -> list[Result | BaseException]:
     """Each request's row (None when its user cannot SELECT it) and, for notifications, its user's unread
     count, in request order; a request whose own read failed gets its exception instead."""
     try:
-        with transaction.atomic():
-            enter_app_role(None)
-            return _read_in_one_transaction(requests)
+        return _read_in_one_message(requests)
     except Exception:
         log.warning("realtime batch read failed; reading its %d requests one by one", len(requests),
                     exc_info=True)
+        connection.close()  # whatever state it is in: the next read starts on a fresh connection
     results: list[Result | BaseException] = []
     for user_id, table, pk in requests:
         try:
@@ -54,16 +60,15 @@ def read_many(requests: list[Request]) -> list[Result | BaseException]:
     return results
 
 
-def _read_in_one_transaction(requests: list[Request]) -> list[Result | BaseException]:
-    """Every user's statements (switch the caller, read its rows, count its unread notifications) sent as
-    one multi-statement query, run in order by PostgreSQL: one round trip for the whole batch. Round trips
-    are what costs here: after each one the worker thread must win the GIL back from the busy event loop."""
+def _read_in_one_message(requests: list[Request]) -> list[Result | BaseException]:
+    if connection.in_atomic_block:
+        raise RuntimeError("the batch read is its own (implicit) transaction: call it outside atomic()")
     by_user: dict[str, list[int]] = {}
     for index, (user_id, _, _) in enumerate(requests):
         by_user.setdefault(user_id, []).append(index)
-    statements: list[str] = []
+    statements: list[str] = [f"SET LOCAL ROLE {APP_ROLE}"]
     params: list[Any] = []
-    plan: list[tuple[str, str, str | None]] = []  # what each statement's result is: (kind, user, table)
+    plan: list[tuple[str, str | None, str | None]] = [("setup", None, None)]  # each statement's result
     for user_id, indexes in by_user.items():
         statements.append("SELECT set_config('app.current_user_id', %s, true)")
         params.append(user_id)
@@ -81,11 +86,11 @@ def _read_in_one_transaction(requests: list[Request]) -> list[Result | BaseExcep
             statements.append(rows.UNREAD_SQL)
             params.append(user_id)
             plan.append(("unread", user_id, None))
-    found: dict[tuple[str, str | None], dict[str, dict[str, Any]]] = {}
-    unread: dict[str, int] = {}
+    found: dict[tuple[str | None, str | None], dict[str, dict[str, Any]]] = {}
+    unread: dict[str | None, int] = {}
     with connection.cursor() as cursor:
-        # Client-side binding (Django's default with psycopg 3) sends this with the simple query protocol,
-        # which runs several statements in one round trip; each one's result is read in turn.
+        # Autocommit and client-side binding (Django's defaults with psycopg 3): psycopg sends this as one
+        # simple-protocol message, which PostgreSQL runs as one implicit transaction; results come in turn.
         cursor.execute(";\n".join(statements), params)
         for number, (kind, user_id, table) in enumerate(plan):
             if number and not cursor.nextset():
@@ -112,6 +117,21 @@ class BatchReader:
         self.batches = 0  # how many batches and requests it has read
         self.requests = 0
         self.loop: asyncio.AbstractEventLoop | None = None
+        # Threads of its own, never the event loop's default executor: each keeps its database connection
+        # from one batch to the next (Django's connections are per thread; nothing here closes them).
+        self.executor = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="realtime-reader")
+
+    def close(self) -> None:
+        """Close the reading threads' connections and stop the threads (the process's shutdown, tests)."""
+        barrier = threading.Barrier(self.max_in_flight)
+
+        def close_this_threads_connection() -> None:
+            connection.close()
+            barrier.wait(timeout=10)  # each closing task holds its thread: every thread gets one
+
+        for future in [self.executor.submit(close_this_threads_connection) for _ in range(self.max_in_flight)]:
+            future.result()
+        self.executor.shutdown(wait=True)
 
     async def read(self, user_id: str, table: str, pk: str) -> Result:
         future = asyncio.get_running_loop().create_future()
@@ -129,8 +149,8 @@ class BatchReader:
 
     async def _run(self, batch: list[tuple[Request, asyncio.Future]]) -> None:
         try:
-            # Not the process's one thread-sensitive thread (see acall_as); the connection is closed around it.
-            results = await DatabaseSyncToAsync(read_many, thread_sensitive=False)([r for r, _ in batch])
+            results = await asyncio.get_running_loop().run_in_executor(self.executor, read_many,
+                                                                      [r for r, _ in batch])
         except asyncio.CancelledError:
             for _, future in batch:
                 future.cancel()
@@ -152,6 +172,13 @@ class BatchReader:
 
 
 _readers: dict[int, BatchReader] = {}
+
+
+def close_readers() -> None:
+    """Close every reader of this process (at the ASGI server's shutdown)."""
+    while _readers:
+        _, found = _readers.popitem()
+        found.close()
 
 
 def reader() -> BatchReader:

@@ -1,5 +1,6 @@
-"""Re-reading rows for one socket (spec 40, "Per-recipient check"). Every function here runs inside
-``call_as(<the socket's user>, ...)``: RLS decides, and a row the client cannot SELECT comes back as None.
+"""Re-reading rows for one socket (spec 40, "Per-recipient check"). Every function here runs with the
+socket's user as the caller under the app role (``call_as``, or the batch reader's per-user ``set_config``):
+RLS decides, and a row the client cannot SELECT comes back as None (or is absent).
 """
 
 from __future__ import annotations

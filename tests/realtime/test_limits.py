@@ -107,3 +107,25 @@ def test_a_client_that_stops_reading_gets_resync_and_is_closed_then_resumes_ever
 
     again = asyncio.run(resume())
     assert sorted(again.notification_ids()) == sorted(str(r.pk) for r in rows)  # ...and resuming gives all
+
+
+def test_a_long_lived_socket_renews_its_groups_before_the_layer_expires_them(transactional_db: None) -> None:
+    """Channel layers drop a group membership after ``group_expiry`` (a day by default) without a word: a
+    socket open longer must renew its memberships, or it would stop hearing its groups (scaled down here)."""
+    from django.db import connection
+
+    user = UserFactory()
+    with uvicorn_server(connection.settings_dict["NAME"], CHANNEL_GROUP_EXPIRY="2",
+                        REALTIME_GROUP_REFRESH_INTERVAL="0.5", **FAST) as base:
+
+        async def run() -> str:
+            async with Socket(base, user) as sock:
+                await sock.wait_for(lambda f: f.get("type") == "ready")
+                await sock.drain(5.0)  # longer than the expiry; ticks meanwhile make the layer sweep
+                note = await asyncio.to_thread(Notification.objects.create, user=user, type="announcement",
+                                               title="still listening", message="m")
+                await sock.wait_for(lambda f: f.get("type") == "notification"
+                                    and f["notification"]["id"] == str(note.pk), 10)
+                return str(note.pk)
+
+        assert asyncio.run(run())

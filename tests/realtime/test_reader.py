@@ -68,6 +68,7 @@ def test_requests_made_while_a_batch_is_in_flight_share_the_next_one() -> None:
         return found, batch_reader
 
     found, batch_reader = asyncio.run(run())
+    batch_reader.close()
     assert [row["id"] for row, _ in found[:-1]] == [str(n.pk) for n in notes]
     assert found[-1] == (None, 1)
     # The first request starts a batch alone; the other twelve wait for it and go together.

@@ -280,15 +280,16 @@ async def drive(run: Run, port: int, tokens: list[str], conninfo: dict[str, Any]
     print(f"server RSS after connecting:  {rss_after / 2**20:.1f} MiB", flush=True)
 
     async def keepalive() -> None:
-        # The consumer closes a socket after 90 s without a frame (4408): one ping per socket every 25 s.
-        while True:
-            await asyncio.sleep(25)
-            for ws in sockets:
-                if ws is not None:
-                    try:
-                        await ws.send('{"type":"ping"}')
-                    except Exception:
-                        pass
+        # The consumer closes a socket after 90 s without a frame (4408): one ping per socket every 25 s,
+        # spread over the 25 s as real clients' are (each pings on its own schedule), not all at once.
+        live = [ws for ws in sockets if ws is not None]
+        while live:
+            for ws in live:
+                await asyncio.sleep(25 / len(live))
+                try:
+                    await ws.send('{"type":"ping"}')
+                except Exception:
+                    pass
 
     pinger = asyncio.create_task(keepalive())
     ready_clients = [i for i, ws in enumerate(sockets) if ws is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,11 @@ class RealtimeLifespan:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # Everything loaded so far (Django, the apps, the URLconf) lives as long as the process: moved
+                # out of the collector's reach, so a full collection under load walks only what came later
+                # (a full collection is a pause for every socket: bench/realtime.py's slowest deliveries).
+                gc.collect()
+                gc.freeze()
                 if settings.REALTIME_LISTENER:
                     listener.start()
                 await send({"type": "lifespan.startup.complete"})

@@ -108,7 +108,8 @@ def _read_in_one_message(requests: list[Request]) -> list[Result | BaseException
 class BatchReader:
     """The process's shared reader; use it from the event loop only."""
 
-    def __init__(self, *, max_batch: int = MAX_BATCH, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None, *, max_batch: int = MAX_BATCH,
+                 max_in_flight: int = MAX_IN_FLIGHT) -> None:
         self.max_batch = max_batch
         self.max_in_flight = max_in_flight
         self.pending: list[tuple[Request, asyncio.Future]] = []
@@ -116,7 +117,7 @@ class BatchReader:
         self.tasks: set[asyncio.Task] = set()
         self.batches = 0  # how many batches and requests it has read
         self.requests = 0
-        self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop = loop  # the event loop it serves (``reader()`` keeps one per loop)
         # Threads of its own, never the event loop's default executor: each keeps its database connection
         # from one batch to the next (Django's connections are per thread; nothing here closes them).
         self.executor = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="realtime-reader")
@@ -186,6 +187,5 @@ def reader() -> BatchReader:
     loop = asyncio.get_running_loop()
     found = _readers.get(id(loop))
     if found is None or found.loop is not loop:
-        found = _readers[id(loop)] = BatchReader()
-        found.loop = loop
+        found = _readers[id(loop)] = BatchReader(loop)
     return found

@@ -47,17 +47,6 @@ def serializer_for(table: str) -> tuple[Any, type[serializers.BaseSerializer]]:
     return model, type(f"{model.__name__}RealtimeSerializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
-def read_row(table: str, pk: str, user_id: str) -> dict[str, Any] | None:
-    """The row as the REST API shows it, or None when the caller cannot SELECT it (or it is gone)."""
-    if table == "notifications":
-        # Only the caller's own, unexpired notifications (a platform admin's policy would show any).
-        row = notification_inbox(user_id=user_id).filter(pk=pk).first()
-        return None if row is None else dict(NotificationSerializer(row).data)
-    model, serializer = serializer_for(table)
-    row = model._default_manager.filter(pk=pk).first()
-    return None if row is None else dict(serializer(row).data)
-
-
 @cache
 def _representer(table: str) -> serializers.BaseSerializer:
     """One serializer instance per table, its fields built once: ``to_representation`` of each row read
@@ -120,13 +109,14 @@ def represent(table: str, fetched: list[tuple]) -> dict[str, dict[str, Any]]:
 
 
 def read_rows(table: str, pks: list[str], user_id: str) -> dict[str, dict[str, Any]]:
-    """``read_row`` for several rows of one table: {pk: row} of those the caller can SELECT."""
+    """Rows of one table as the REST API shows them: {pk: row} of those the caller can SELECT (the batch
+    reader sends the same statement inside its one message)."""
     with connection.cursor() as cursor:
         cursor.execute(*rows_statement(table, pks, user_id))
         return represent(table, cursor.fetchall())
 
 
-def unread_fast(user_id: str) -> int:
+def unread(user_id: str) -> int:
     """``unread_count`` in plain SQL (the same rows; a test keeps the two equal)."""
     with connection.cursor() as cursor:
         cursor.execute(UNREAD_SQL, [user_id])
@@ -134,14 +124,10 @@ def unread_fast(user_id: str) -> int:
 
 
 def read_event_row(table: str, pk: str, user_id: str) -> tuple[dict[str, Any] | None, int | None]:
-    """``read_row`` plus, for notifications, the caller's unread count (one transaction)."""
-    row = read_row(table, pk, user_id)
-    count = unread_count(user_id=user_id) if table == "notifications" else None
-    return row, count
-
-
-def unread(user_id: str) -> int:
-    return unread_count(user_id=user_id)
+    """One event's row (None when the caller cannot SELECT it) and, for notifications, the caller's unread
+    count: the batch reader's read for a single request (its fallback, inside ``call_as``)."""
+    row = read_rows(table, [pk], user_id).get(str(pk))
+    return row, (unread(user_id) if table == "notifications" else None)
 
 
 def may_hear_org_delete(org_id: str) -> bool:

@@ -35,7 +35,7 @@ def test_every_realtime_table_has_its_serializer() -> None:
 
 @pytest.mark.django_db
 def test_the_batch_reads_in_sql_agree_with_the_selectors() -> None:
-    """``read_rows`` / ``unread_fast`` (plain SQL, for speed) show exactly what ``notification_inbox`` /
+    """``read_rows`` / ``unread`` (plain SQL, for speed) show exactly what ``notification_inbox`` /
     ``unread_count`` show: own, unexpired; read or not; never someone else's."""
     me, other = UserFactory(), UserFactory()
     make = Notification.objects.create
@@ -52,7 +52,7 @@ def test_the_batch_reads_in_sql_agree_with_the_selectors() -> None:
         found = rows.read_rows("notifications", every_pk, str(me.pk))
         inbox = {str(pk) for pk in notification_inbox(user_id=me.pk).filter(pk__in=every_pk)
                  .values_list("pk", flat=True)}
-        return found, inbox, rows.unread_fast(str(me.pk)), unread_count(user_id=me.pk)
+        return found, inbox, rows.unread(str(me.pk)), unread_count(user_id=me.pk)
 
     found, inbox, fast, counted = call_as(me.pk, both)
     assert set(found) == inbox == {str(n.pk) for n in [*mine, later]}
